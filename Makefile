@@ -1,0 +1,61 @@
+# Khamrap — two commands on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+KHAMRAP := $(VENV)/bin/khamrap
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Debian packages: Pango/HarfBuzz for WeasyPrint PDFs, chromium for the browser tests, poppler for PDF checks.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium fonts-thai-tlwg
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test lint typecheck pytest bench install system-deps setup worker clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e ".[test]"
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+setup: install system-deps
+	$(KHAMRAP) migrate --no-input -v 0
+	$(KHAMRAP) load_reference
+	$(KHAMRAP) seed_demo
+
+run: setup
+	@echo "Khamrap: http://$(HOST):$(PORT)  (task worker runs alongside; Ctrl-C stops both)"
+	@trap 'kill 0' EXIT INT TERM; \
+	$(KHAMRAP) db_worker --no-reload --interval 1 & \
+	$(KHAMRAP) runserver --noreload $(HOST):$(PORT)
+
+worker: install
+	$(KHAMRAP) db_worker
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: install
+	$(VENV)/bin/mypy khamrap
+
+pytest: install system-deps
+	$(VENV)/bin/pytest
+
+test: lint typecheck pytest
+
+bench: install system-deps
+	@for f in bench/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) var

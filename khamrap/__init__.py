@@ -1,0 +1,1 @@
+"""Khamrap: the yearly performance-agreement cycle between OPDC and Thailand's provinces."""

@@ -1,0 +1,38 @@
+"""Template filters that show dates and numbers the Thai way (built in to every template)."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django import template
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from khamrap.thai import dates, numbers
+
+register = template.Library()
+
+
+def _lang() -> str:
+    return "en" if (get_language() or "th").startswith("en") else "th"
+
+
+@register.filter
+def thai_date(value: date | datetime | None, style: str = "short") -> str:
+    """``{{ d|thai_date }}`` → 15 ต.ค. 2550; ``{{ d|thai_date:"long" }}`` → 15 ตุลาคม 2550."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime):
+        return dates.format_datetime(timezone.localtime(value), style=style, lang=_lang())  # type: ignore[arg-type]
+    return dates.format_date(value, style=style, lang=_lang())  # type: ignore[arg-type]
+
+
+@register.filter
+def thai_digits(value: object) -> str:
+    return numbers.to_thai_digits(str(value))
+
+
+@register.filter
+def decimal_places(value: Decimal | None, places: int = 2) -> str:
+    if value is None or value == "":
+        return ""
+    return numbers.format_decimal(Decimal(value), places=int(places))

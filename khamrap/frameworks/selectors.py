@@ -1,0 +1,48 @@
+"""Reads of fiscal years and frameworks."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from khamrap.frameworks.models import Dimension, FiscalYear, Framework, FrameworkIndicator
+
+
+def fiscal_year_get(*, year: int) -> FiscalYear:
+    return get_object_or_404(FiscalYear, year=year)
+
+
+def fiscal_year_current() -> FiscalYear | None:
+    return FiscalYear.objects.order_by("-year").first()
+
+
+def frameworks_of_year(*, fiscal_year: FiscalYear) -> QuerySet[Framework]:
+    return fiscal_year.frameworks.prefetch_related(
+        Prefetch("dimensions", queryset=Dimension.objects.prefetch_related("indicators"))
+    )
+
+
+def framework_for(*, fiscal_year: FiscalYear, organisation_kind: str) -> Framework | None:
+    return Framework.objects.filter(fiscal_year=fiscal_year, organisation_kind=organisation_kind).first()
+
+
+def plan_indicator(*, framework: Framework) -> FrameworkIndicator | None:
+    """Indicator 1: the one whose sub-KPIs each organisation proposes."""
+    return framework.indicators.filter(is_plan_indicator=True).first()
+
+
+@dataclass(frozen=True)
+class FrameworkSummary:
+    framework: Framework
+    dimension_total: Decimal
+    indicator_total: Decimal
+
+
+def framework_summary(framework: Framework) -> FrameworkSummary:
+    dimensions = list(framework.dimensions.all())
+    return FrameworkSummary(
+        framework=framework,
+        dimension_total=sum((d.weight for d in dimensions), Decimal(0)),
+        indicator_total=sum((i.weight for d in dimensions for i in d.indicators.all()), Decimal(0)),
+    )

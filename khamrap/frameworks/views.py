@@ -1,0 +1,19 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from khamrap.frameworks.selectors import fiscal_year_get, framework_summary, frameworks_of_year
+
+
+@login_required
+def fiscal_year_detail(request: HttpRequest, year: int) -> HttpResponse:
+    fiscal_year = fiscal_year_get(year=year)
+    rounds = list(fiscal_year.report_rounds.all())
+    return render(request, "frameworks/fiscal_year.html", {"fiscal_year": fiscal_year, "rounds": rounds})
+
+
+@login_required
+def framework_list(request: HttpRequest, year: int) -> HttpResponse:
+    fiscal_year = fiscal_year_get(year=year)
+    summaries = [framework_summary(f) for f in frameworks_of_year(fiscal_year=fiscal_year)]
+    return render(request, "frameworks/frameworks.html", {"fiscal_year": fiscal_year, "summaries": summaries})

@@ -1,0 +1,25 @@
+from django.contrib import admin
+
+from khamrap.orgs.models import ClusterMembership, Organisation
+
+
+class MembershipInline(admin.TabularInline):
+    model = ClusterMembership
+    fk_name = "cluster"
+    extra = 0
+    autocomplete_fields = ["province"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_th", "name_en", "kind", "valid_from", "valid_to"]
+    list_filter = ["kind"]
+    search_fields = ["code", "name_th", "name_en"]
+    inlines = [MembershipInline]
+
+
+@admin.register(ClusterMembership)
+class ClusterMembershipAdmin(admin.ModelAdmin):
+    list_display = ["cluster", "province", "effective_from", "effective_to"]
+    list_filter = ["cluster"]
+    autocomplete_fields = ["cluster", "province"]
