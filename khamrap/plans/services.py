@@ -1,0 +1,436 @@
+"""Writes to plans. Every state change happens here, atomically, after checking the current state."""
+
+from dataclasses import asdict
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from khamrap.accounts.access import can_approve_plan_of, can_edit_plan_of
+from khamrap.accounts.models import User
+from khamrap.core.errors import DomainError
+from khamrap.frameworks.models import FiscalYear
+from khamrap.orgs.models import Organisation
+from khamrap.plans.models import (
+    Goal,
+    Kpi,
+    KpiType,
+    MilestoneLevel,
+    Plan,
+    PlanEvent,
+    PlanEventKind,
+    PlanSnapshot,
+    PlanStatus,
+    StrategicIssue,
+    SubmissionExtension,
+)
+from khamrap.plans.schema import KpiData, PlanData, plan_problems
+from khamrap.plans.selectors import deadline_for, expected_plan_weight, plan_framework, plan_tree
+
+KPI_FIELDS = (
+    "name", "unit", "weight", "kpi_type", "direction", "target", "definition", "formula", "data_source",
+    "supervisor_name", "supervisor_phone", "collector_name", "collector_phone", "remarks",
+)  # fmt: skip
+
+
+def plan_get_or_create(*, fiscal_year: FiscalYear, organisation: Organisation) -> Plan:
+    plan, _ = Plan.objects.get_or_create(fiscal_year=fiscal_year, organisation=organisation)
+    return plan
+
+
+def _lock(plan: Plan) -> Plan:
+    return Plan.objects.select_for_update().select_related("fiscal_year", "organisation").get(pk=plan.pk)
+
+
+def _require_editable(plan: Plan, actor: User | None) -> None:
+    if actor is not None and not can_edit_plan_of(actor, plan.organisation):
+        raise DomainError("ท่านไม่มีสิทธิ์แก้ไขแบบฟอร์มของหน่วยงานนี้", "You may not edit this organisation's plan")
+    if not plan.is_editable:
+        raise DomainError(
+            f"แบบฟอร์มอยู่ในสถานะ '{plan.get_status_display()}' จึงแก้ไขไม่ได้ จนกว่าสำนักงาน ก.พ.ร. จะส่งกลับ",
+            "The plan is read-only until OPDC returns it",
+        )
+
+
+def _touch(plan: Plan, actor: User | None, kind: str = PlanEventKind.EDITED, note: str = "") -> None:
+    Plan.objects.filter(pk=plan.pk).update(revision=F("revision") + 1, updated_at=timezone.now())
+    if kind != PlanEventKind.EDITED:
+        PlanEvent.objects.create(plan=plan, kind=kind, actor=actor, note=note)
+
+
+def plan_renumber(plan: Plan) -> None:
+    """Give indicator 1's sub-KPIs their codes (1.1, 1.2 …) in tree order."""
+    framework = plan_framework(plan)
+    prefix = "1"
+    if framework is not None:
+        indicator = framework.indicators.filter(is_plan_indicator=True).first()
+        prefix = indicator.code if indicator else "1"
+    kpis = list(
+        Kpi.objects.filter(plan=plan).order_by("goal__issue__position", "goal__issue__pk", "goal__position", "goal__pk", "position", "pk")
+    )
+    changed = []
+    for number, kpi in enumerate(kpis, start=1):
+        code = f"{prefix}.{number}"
+        if kpi.code != code:
+            kpi.code = code
+            changed.append(kpi)
+    Kpi.objects.bulk_update(changed, ["code"])
+
+
+# --- the whole tree at once (the workbook import) -------------------------------------------------
+
+
+def _kpi_values(data: KpiData) -> dict[str, Any]:
+    values = {name: getattr(data, name) for name in KPI_FIELDS}
+    values.update({f"baseline_{n}": v for n, v in enumerate(data.baselines, start=1)})
+    values.update({f"criteria_{n}": v for n, v in enumerate(data.criteria, start=1)})
+    return values
+
+
+@transaction.atomic
+def plan_tree_replace(*, plan: Plan, data: PlanData, actor: User | None, note: str = "") -> bool:
+    """Make the plan's tree exactly ``data``, keeping each KPI's identity (``uid``). All or nothing.
+
+    Returns False and writes nothing when ``data`` equals what is stored (an unchanged workbook).
+    """
+    plan = _lock(plan)
+    _require_editable(plan, actor)
+    if _comparable(plan_tree(plan)) == _comparable(data):
+        return False
+    existing = {str(k.uid): k for k in Kpi.objects.filter(plan=plan)}
+    old_issue_ids = list(StrategicIssue.objects.filter(plan=plan).values_list("pk", flat=True))
+    keep: set[str] = set()
+    to_create: list[Kpi] = []
+    to_update: list[Kpi] = []
+    levels: list[tuple[Kpi, KpiData]] = []
+    position = 0
+    for issue_position, issue_data in enumerate(data.issues):
+        issue = StrategicIssue.objects.create(plan=plan, position=issue_position, name=issue_data.name)
+        for goal_position, goal_data in enumerate(issue_data.goals):
+            goal = Goal.objects.create(issue=issue, position=goal_position, name=goal_data.name)
+            for kpi_data_item in goal_data.kpis:
+                position += 1
+                values = _kpi_values(kpi_data_item)
+                kpi = existing.get(kpi_data_item.uid or "")
+                if kpi is not None and kpi_data_item.uid not in keep:
+                    keep.add(str(kpi.uid))
+                    for name, value in values.items():
+                        setattr(kpi, name, value)
+                    kpi.goal, kpi.position = goal, position
+                    to_update.append(kpi)
+                else:
+                    kpi = Kpi(plan=plan, goal=goal, position=position, **values)
+                    to_create.append(kpi)
+                levels.append((kpi, kpi_data_item))
+    update_fields = [*_kpi_values(KpiData(name="")).keys(), "goal", "position"]
+    Kpi.objects.bulk_update(to_update, update_fields)
+    Kpi.objects.bulk_create(to_create)
+    Kpi.objects.filter(plan=plan).exclude(uid__in=[k.uid for k in to_update + to_create]).delete()
+    StrategicIssue.objects.filter(pk__in=old_issue_ids).delete()
+    MilestoneLevel.objects.filter(kpi__plan=plan).delete()
+    MilestoneLevel.objects.bulk_create(
+        MilestoneLevel(kpi=kpi, level=lv.level, description=lv.description, substeps=list(lv.substeps))
+        for kpi, item in levels
+        if item.kpi_type == KpiType.MILESTONE
+        for lv in item.levels
+        if lv.description.strip()
+    )
+    plan_renumber(plan)
+    _touch(plan, actor, PlanEventKind.IMPORTED, note)
+    return True
+
+
+def _comparable(data: PlanData) -> dict[str, Any]:
+    """Plan data without codes, normalised so that 80 == 80.0000 and levels only count for milestones."""
+
+    def norm(value: Any) -> Any:
+        if isinstance(value, Decimal):
+            return value.normalize()
+        if isinstance(value, (list, tuple)):
+            return [norm(v) for v in value]
+        if isinstance(value, dict):
+            return {k: norm(v) for k, v in value.items() if k != "code"}
+        return value
+
+    raw = asdict(data)
+    for issue in raw["issues"]:
+        for goal in issue["goals"]:
+            for kpi in goal["kpis"]:
+                if kpi["kpi_type"] != KpiType.MILESTONE:
+                    kpi["levels"] = []
+                else:
+                    kpi["levels"] = [lv for lv in kpi["levels"] if lv["description"].strip()]
+    return norm(raw)  # type: ignore[no-any-return]
+
+
+# --- piece by piece (the web form) ----------------------------------------------------------------
+
+
+@transaction.atomic
+def issue_add(*, plan: Plan, actor: User, name: str) -> StrategicIssue:
+    plan = _lock(plan)
+    _require_editable(plan, actor)
+    last = StrategicIssue.objects.filter(plan=plan).aggregate(m=Max("position"))["m"]
+    issue = StrategicIssue.objects.create(plan=plan, name=name.strip(), position=(last or 0) + 1)
+    _touch(plan, actor)
+    return issue
+
+
+@transaction.atomic
+def issue_rename(*, issue: StrategicIssue, actor: User, name: str) -> None:
+    plan = _lock(issue.plan)
+    _require_editable(plan, actor)
+    StrategicIssue.objects.filter(pk=issue.pk).update(name=name.strip())
+    _touch(plan, actor)
+
+
+@transaction.atomic
+def issue_delete(*, issue: StrategicIssue, actor: User) -> None:
+    plan = _lock(issue.plan)
+    _require_editable(plan, actor)
+    issue.delete()
+    plan_renumber(plan)
+    _touch(plan, actor)
+
+
+@transaction.atomic
+def goal_add(*, issue: StrategicIssue, actor: User, name: str) -> Goal:
+    plan = _lock(issue.plan)
+    _require_editable(plan, actor)
+    last = Goal.objects.filter(issue=issue).aggregate(m=Max("position"))["m"]
+    goal = Goal.objects.create(issue=issue, name=name.strip(), position=(last or 0) + 1)
+    _touch(plan, actor)
+    return goal
+
+
+@transaction.atomic
+def goal_rename(*, goal: Goal, actor: User, name: str) -> None:
+    plan = _lock(goal.issue.plan)
+    _require_editable(plan, actor)
+    Goal.objects.filter(pk=goal.pk).update(name=name.strip())
+    _touch(plan, actor)
+
+
+@transaction.atomic
+def goal_delete(*, goal: Goal, actor: User) -> None:
+    plan = _lock(goal.issue.plan)
+    _require_editable(plan, actor)
+    goal.delete()
+    plan_renumber(plan)
+    _touch(plan, actor)
+
+
+@transaction.atomic
+def kpi_add(*, goal: Goal, actor: User, name: str, kpi_type: str = KpiType.QUANTITATIVE) -> Kpi:
+    plan = _lock(goal.issue.plan)
+    _require_editable(plan, actor)
+    last = Kpi.objects.filter(goal=goal).aggregate(m=Max("position"))["m"]
+    kpi = Kpi.objects.create(plan=plan, goal=goal, name=name.strip(), kpi_type=kpi_type, position=(last or 0) + 1)
+    plan_renumber(plan)
+    _touch(plan, actor)
+    kpi.refresh_from_db()
+    return kpi
+
+
+@transaction.atomic
+def kpi_update(*, kpi: Kpi, actor: User, values: dict[str, Any], levels: dict[int, tuple[str, list[str]]]) -> Kpi:
+    """Save a draft of one KPI row (the web form autosaves through here)."""
+    plan = _lock(kpi.plan)
+    _require_editable(plan, actor)
+    for name, value in values.items():
+        setattr(kpi, name, value)
+    kpi.save()
+    if kpi.kpi_type == KpiType.MILESTONE:
+        for level, (description, substeps) in levels.items():
+            MilestoneLevel.objects.update_or_create(
+                kpi=kpi, level=level, defaults={"description": description, "substeps": substeps}
+            )
+    _touch(plan, actor)
+    return kpi
+
+
+@transaction.atomic
+def kpi_delete(*, kpi: Kpi, actor: User) -> None:
+    plan = _lock(kpi.plan)
+    _require_editable(plan, actor)
+    kpi.delete()
+    plan_renumber(plan)
+    _touch(plan, actor)
+
+
+@transaction.atomic
+def kpi_move(*, kpi: Kpi, actor: User, offset: int) -> None:
+    """Move a KPI up (-1) or down (+1) within its goal; codes follow."""
+    plan = _lock(kpi.plan)
+    _require_editable(plan, actor)
+    siblings = list(Kpi.objects.filter(goal_id=kpi.goal_id).order_by("position", "pk"))
+    index = next(i for i, k in enumerate(siblings) if k.pk == kpi.pk)
+    target = index + offset
+    if not 0 <= target < len(siblings):
+        return
+    siblings[index], siblings[target] = siblings[target], siblings[index]
+    for position, sibling in enumerate(siblings, start=1):
+        sibling.position = position
+    Kpi.objects.bulk_update(siblings, ["position"])
+    plan_renumber(plan)
+    _touch(plan, actor)
+
+
+# --- submission -----------------------------------------------------------------------------------
+
+
+def _extension(plan: Plan) -> SubmissionExtension | None:
+    return SubmissionExtension.objects.filter(fiscal_year=plan.fiscal_year, organisation=plan.organisation).first()
+
+
+def _snapshot(plan: Plan, actor: User) -> None:
+    tree = plan_tree(plan)
+    PlanSnapshot.objects.create(
+        plan=plan,
+        version=plan.version,
+        status=plan.status,
+        created_by=actor,
+        data=_json_safe(asdict(tree)),
+    )
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    return value
+
+
+def submission_problems(plan: Plan) -> list[str]:
+    """Why the plan cannot be submitted yet, as sentences in Thai (empty when it can)."""
+    tree = plan_tree(plan)
+    if not tree.kpis() and plan.attachments.exists():
+        return []  # the letter allows sending the action plan instead of the rows
+    problems = plan_problems(
+        tree, expected_weight=expected_plan_weight(fiscal_year=plan.fiscal_year, organisation=plan.organisation)
+    )
+    messages = list(problems.plan)
+    for code, found in problems.by_kpi.items():
+        messages += [f"ตัวชี้วัด {code}: {p.message_th}" for p in found]
+    return messages
+
+
+def _require_window_open(plan: Plan, when: datetime) -> None:
+    extension = _extension(plan)
+    if plan.fiscal_year.submission_open:
+        return
+    if extension and when <= plan.fiscal_year.deadline_end(extension.until):
+        return
+    raise DomainError(
+        "สำนักงาน ก.พ.ร. ปิดรับแบบฟอร์มของปีงบประมาณนี้แล้ว กรุณาติดต่อขอขยายเวลา",
+        "OPDC has closed submissions for this fiscal year",
+    )
+
+
+def _mark_received(plan: Plan, actor: User, when: datetime) -> None:
+    extension = _extension(plan)
+    deadline = deadline_for(fiscal_year=plan.fiscal_year, extension=extension)
+    plan.status = PlanStatus.RESUBMITTED if plan.status == PlanStatus.RETURNED or plan.version > 1 else PlanStatus.SUBMITTED
+    if plan.submitted_at is None:
+        # Lateness is judged on the first submission; a resubmission after OPDC's return is never "late".
+        plan.submitted_at = when
+        plan.is_late = when > plan.fiscal_year.deadline_end(deadline)
+    plan.submitted_by = plan.submitted_by or actor
+    plan.save()
+    _snapshot(plan, actor)
+    PlanEvent.objects.create(plan=plan, kind=PlanEventKind.SUBMITTED, actor=actor)
+
+
+@transaction.atomic
+def plan_submit(*, plan: Plan, actor: User, when: datetime | None = None) -> Plan:
+    """The officer sends the plan: to the governor first when the framework asks for approval."""
+    when = when or timezone.now()
+    plan = _lock(plan)
+    _require_editable(plan, actor)
+    _require_window_open(plan, when)
+    problems = submission_problems(plan)
+    if problems:
+        raise DomainError("ยังส่งไม่ได้: " + "; ".join(problems), "The plan is incomplete")
+    framework = plan_framework(plan)
+    if framework is not None and framework.requires_executive_approval:
+        plan.status = PlanStatus.AWAITING_APPROVAL
+        plan.save(update_fields=["status", "updated_at"])
+        PlanEvent.objects.create(plan=plan, kind=PlanEventKind.APPROVAL_REQUESTED, actor=actor)
+    else:
+        _mark_received(plan, actor, when)
+    return plan
+
+
+@transaction.atomic
+def plan_approve(*, plan: Plan, actor: User, when: datetime | None = None) -> Plan:
+    """The governor approves: the plan reaches OPDC now, and the time counts for the deadline."""
+    when = when or timezone.now()
+    plan = _lock(plan)
+    if not can_approve_plan_of(actor, plan.organisation):
+        raise DomainError("เฉพาะผู้ว่าราชการจังหวัดของหน่วยงานนี้อนุมัติได้", "Only this organisation's executive approves")
+    if plan.status != PlanStatus.AWAITING_APPROVAL:
+        raise DomainError("แบบฟอร์มนี้ไม่ได้รออนุมัติ", "The plan is not awaiting approval")
+    _require_window_open(plan, when)
+    PlanEvent.objects.create(plan=plan, kind=PlanEventKind.APPROVED, actor=actor)
+    _mark_received(plan, actor, when)
+    return plan
+
+
+@transaction.atomic
+def plan_send_back(*, plan: Plan, actor: User, note: str) -> Plan:
+    """The governor sends the plan back to the officer instead of approving it."""
+    plan = _lock(plan)
+    if not can_approve_plan_of(actor, plan.organisation):
+        raise DomainError("เฉพาะผู้ว่าราชการจังหวัดของหน่วยงานนี้", "Only this organisation's executive")
+    if plan.status != PlanStatus.AWAITING_APPROVAL:
+        raise DomainError("แบบฟอร์มนี้ไม่ได้รออนุมัติ", "The plan is not awaiting approval")
+    plan.status = PlanStatus.RETURNED if plan.version > 1 else PlanStatus.DRAFT
+    plan.save(update_fields=["status", "updated_at"])
+    PlanEvent.objects.create(plan=plan, kind=PlanEventKind.WITHDRAWN, actor=actor, note=note)
+    return plan
+
+
+@transaction.atomic
+def plan_return(*, plan: Plan, actor: User, note: str) -> Plan:
+    """OPDC returns a submitted plan for revision: it becomes editable again as a new version."""
+    plan = _lock(plan)
+    if not actor.is_opdc:
+        raise DomainError("เฉพาะเจ้าหน้าที่สำนักงาน ก.พ.ร.", "Only OPDC staff")
+    if plan.status not in {PlanStatus.SUBMITTED, PlanStatus.RESUBMITTED, PlanStatus.UNDER_REVIEW}:
+        raise DomainError("ส่งกลับได้เฉพาะแบบฟอร์มที่ส่งแล้ว", "Only a submitted plan can be returned")
+    if not note.strip():
+        raise DomainError("กรุณาระบุสิ่งที่ต้องแก้ไข", "Say what must be revised")
+    plan.status = PlanStatus.RETURNED
+    plan.version += 1
+    plan.save(update_fields=["status", "version", "updated_at"])
+    PlanEvent.objects.create(plan=plan, kind=PlanEventKind.RETURNED, actor=actor, note=note)
+    return plan
+
+
+@transaction.atomic
+def extension_grant(
+    *, fiscal_year: FiscalYear, organisation: Organisation, until: date, reason: str, actor: User
+) -> SubmissionExtension:
+    if not actor.is_admin:
+        raise DomainError("เฉพาะผู้ดูแลระบบขยายเวลาได้", "Only the administrator grants extensions")
+    if until <= fiscal_year.submission_deadline:
+        raise DomainError("วันที่ขยายต้องอยู่หลังกำหนดส่งเดิม", "The extension must end after the deadline")
+    extension, _ = SubmissionExtension.objects.update_or_create(
+        fiscal_year=fiscal_year,
+        organisation=organisation,
+        defaults={"until": until, "reason": reason, "granted_by": actor},
+    )
+    return extension
+
+
+@transaction.atomic
+def submission_window_set(*, fiscal_year: FiscalYear, is_open: bool, actor: User) -> None:
+    if not actor.is_admin:
+        raise DomainError("เฉพาะผู้ดูแลระบบ", "Only the administrator")
+    FiscalYear.objects.filter(pk=fiscal_year.pk).update(submission_open=is_open)

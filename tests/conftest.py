@@ -1,0 +1,81 @@
+"""Shared fixtures: the FY2551 reference data and one account per role."""
+
+import pytest
+from django.test import Client
+
+from khamrap.accounts.models import Role, User
+from khamrap.frameworks.models import FiscalYear
+from khamrap.frameworks.services import fiscal_year_seed
+from khamrap.orgs.models import Organisation
+from khamrap.orgs.services import reference_data_load
+
+
+@pytest.fixture
+def fy2551(db: None) -> FiscalYear:
+    reference_data_load()
+    return fiscal_year_seed()
+
+
+@pytest.fixture
+def org(fy2551: FiscalYear):  # type: ignore[no-untyped-def]
+    """Look up an organisation by code: ``org("50")`` is Chiang Mai."""
+
+    def get(code: str) -> Organisation:
+        return Organisation.objects.get(code=code)
+
+    return get
+
+
+def _user(username: str, role: Role, organisation: Organisation | None) -> User:
+    user = User.objects.create_user(username=username, password="pw-for-tests-only", role=role, organisation=organisation)
+    return user
+
+
+@pytest.fixture
+def make_user(fy2551: FiscalYear):  # type: ignore[no-untyped-def]
+    def make(username: str, role: Role, org_code: str | None = None) -> User:
+        organisation = Organisation.objects.get(code=org_code) if org_code else None
+        return _user(username, role, organisation)
+
+    return make
+
+
+@pytest.fixture
+def officer(make_user) -> User:  # type: ignore[no-untyped-def]
+    return make_user("cm_officer", Role.PROVINCE_OFFICER, "50")
+
+
+@pytest.fixture
+def other_officer(make_user) -> User:  # type: ignore[no-untyped-def]
+    return make_user("lp_officer", Role.PROVINCE_OFFICER, "51")
+
+
+@pytest.fixture
+def governor(make_user) -> User:  # type: ignore[no-untyped-def]
+    return make_user("cm_governor", Role.EXECUTIVE, "50")
+
+
+@pytest.fixture
+def cluster_officer(make_user) -> User:  # type: ignore[no-untyped-def]
+    return make_user("nu1_officer", Role.CLUSTER_OFFICER, "NU1")
+
+
+@pytest.fixture
+def opdc_admin(make_user) -> User:  # type: ignore[no-untyped-def]
+    return make_user("admin", Role.ADMIN, "OPDC")
+
+
+@pytest.fixture
+def analyst(make_user) -> User:  # type: ignore[no-untyped-def]
+    return make_user("analyst", Role.ANALYST, "OPDC")
+
+
+@pytest.fixture
+def viewer(make_user) -> User:  # type: ignore[no-untyped-def]
+    return make_user("viewer", Role.VIEWER)
+
+
+def login(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
