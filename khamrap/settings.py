@@ -89,7 +89,7 @@ TEMPLATES = [
 ]
 
 DATA_DIR = Path(env_str("KHAMRAP_DATA_DIR", str(PROJECT_DIR / "var")))
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+(DATA_DIR / "static").mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{DATA_DIR / 'khamrap.sqlite3'}",

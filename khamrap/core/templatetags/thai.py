@@ -1,6 +1,7 @@
 """Template filters that show dates and numbers the Thai way (built in to every template)."""
 
 from datetime import date, datetime
+from typing import Any
 from decimal import Decimal
 
 from django import template
@@ -36,3 +37,27 @@ def decimal_places(value: Decimal | None, places: int = 2) -> str:
     if value is None or value == "":
         return ""
     return numbers.format_decimal(Decimal(value), places=int(places))
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    """``{{ dict|get_item:key }}``: a dictionary look-up with a variable key."""
+    if mapping is None:
+        return None
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def split(value: str, separator: str = " ") -> list[str]:
+    return value.split(separator)
+
+
+@register.filter
+def field(form: Any, name: str) -> Any:
+    """``{{ form|field:name }}``: a bound field by variable name."""
+    return form[name]
+
+
+@register.filter
+def index(sequence: Any, position: int) -> Any:
+    return sequence[int(position)]
