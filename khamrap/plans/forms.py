@@ -17,14 +17,15 @@ class ThaiDecimalField(forms.CharField):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
-        kwargs.setdefault("max_length", 40)
         super().__init__(**kwargs)
-        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
+        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off", "maxlength": "40"})
 
     def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         text = super().to_python(value)
         if not text:
             return None
+        if len(text) > 40:
+            raise ValidationError("ตัวเลขยาวเกินไป")
         try:
             number = parse_decimal(text)
         except ThaiNumberError as error:

@@ -1,0 +1,154 @@
+"""The plan's life: the tree, submission by the deadline, approval, return for revision."""
+
+from dataclasses import replace
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from khamrap.core.errors import DomainError
+from khamrap.plans import services
+from khamrap.plans.demo import sample_plan
+from khamrap.plans.models import Kpi, Plan, PlanSnapshot, PlanStatus
+from khamrap.plans.selectors import plan_tree
+
+BKK = ZoneInfo("Asia/Bangkok")
+ON_TIME = datetime(2007, 10, 15, 23, 59, tzinfo=BKK)
+LATE = datetime(2007, 10, 16, 0, 1, tzinfo=BKK)
+
+
+@pytest.fixture
+def plan(fy2551, org, officer) -> Plan:  # type: ignore[no-untyped-def]
+    plan = services.plan_get_or_create(fiscal_year=fy2551, organisation=org("50"))
+    services.plan_tree_replace(plan=plan, data=sample_plan(), actor=officer)
+    return plan
+
+
+def test_tree_replace_numbers_kpis_in_tree_order(plan: Plan) -> None:
+    codes = list(Kpi.objects.filter(plan=plan).order_by("position").values_list("code", flat=True))
+    assert codes == ["1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7", "1.8"]
+
+
+def test_tree_replace_of_the_same_data_writes_nothing(plan: Plan, officer) -> None:  # type: ignore[no-untyped-def]
+    revision = Plan.objects.get(pk=plan.pk).revision
+    assert services.plan_tree_replace(plan=plan, data=plan_tree(plan), actor=officer) is False
+    assert Plan.objects.get(pk=plan.pk).revision == revision
+
+
+def test_tree_replace_keeps_kpi_identity(plan: Plan, officer) -> None:  # type: ignore[no-untyped-def]
+    # given a tree whose second KPI's target changed and whose first KPI was removed
+    tree = plan_tree(plan)
+    first_goal = tree.issues[0].goals[0]
+    changed = replace(first_goal.kpis[1], target=Decimal("136000"))
+    kept_uid = changed.uid
+    removed_uid = first_goal.kpis[0].uid
+    issue = replace(tree.issues[0], goals=(replace(first_goal, kpis=(changed, first_goal.kpis[2])),))
+    # when
+    services.plan_tree_replace(plan=plan, data=replace(tree, issues=(issue, *tree.issues[1:])), actor=officer)
+    # then the same KPI row carries the new target and the new code; the removed one is gone
+    kpi = Kpi.objects.get(uid=kept_uid)
+    assert (kpi.target, kpi.code) == (Decimal("136000"), "1.1")
+    assert not Kpi.objects.filter(uid=removed_uid).exists()
+    assert Kpi.objects.filter(plan=plan).count() == 7
+
+
+def test_another_provinces_officer_cannot_write_the_tree(plan: Plan, other_officer) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(DomainError):
+        services.plan_tree_replace(plan=plan, data=replace(plan_tree(plan), issues=()), actor=other_officer)
+    assert Kpi.objects.filter(plan=plan).count() == 8
+
+
+def test_submission_goes_to_the_governor_first(plan: Plan, officer) -> None:  # type: ignore[no-untyped-def]
+    plan = services.plan_submit(plan=plan, actor=officer, when=ON_TIME)
+    assert plan.status == PlanStatus.AWAITING_APPROVAL
+    assert plan.submitted_at is None
+
+
+def test_approval_on_deadline_day_is_on_time(plan: Plan, officer, governor) -> None:  # type: ignore[no-untyped-def]
+    services.plan_submit(plan=plan, actor=officer, when=ON_TIME)
+    plan = services.plan_approve(plan=plan, actor=governor, when=ON_TIME)
+    assert (plan.status, plan.is_late, plan.submitted_at) == (PlanStatus.SUBMITTED, False, ON_TIME)
+    assert PlanSnapshot.objects.filter(plan=plan, version=1).count() == 1
+
+
+def test_approval_after_the_deadline_is_late(plan: Plan, officer, governor) -> None:  # type: ignore[no-untyped-def]
+    services.plan_submit(plan=plan, actor=officer, when=ON_TIME)
+    plan = services.plan_approve(plan=plan, actor=governor, when=LATE)
+    assert (plan.status, plan.is_late) == (PlanStatus.SUBMITTED, True)
+
+
+def test_without_required_approval_the_officer_submits_directly(plan: Plan, officer, fy2551) -> None:  # type: ignore[no-untyped-def]
+    fy2551.frameworks.update(requires_executive_approval=False)
+    plan = services.plan_submit(plan=plan, actor=officer, when=LATE)
+    assert (plan.status, plan.is_late) == (PlanStatus.SUBMITTED, True)
+
+
+def test_an_extension_moves_the_deadline(plan: Plan, officer, governor, opdc_admin, fy2551, org) -> None:  # type: ignore[no-untyped-def]
+    services.extension_grant(
+        fiscal_year=fy2551, organisation=org("50"), until=date(2007, 10, 20), reason="น้ำท่วม", actor=opdc_admin
+    )
+    services.plan_submit(plan=plan, actor=officer, when=LATE)
+    plan = services.plan_approve(plan=plan, actor=governor, when=LATE)
+    assert plan.is_late is False
+
+
+def test_a_closed_window_refuses_submission_unless_extended(plan: Plan, officer, opdc_admin, fy2551, org) -> None:  # type: ignore[no-untyped-def]
+    services.submission_window_set(fiscal_year=fy2551, is_open=False, actor=opdc_admin)
+    plan.fiscal_year.refresh_from_db()
+    with pytest.raises(DomainError, match="ปิดรับแบบฟอร์ม"):
+        services.plan_submit(plan=plan, actor=officer, when=LATE)
+    assert Plan.objects.get(pk=plan.pk).status == PlanStatus.DRAFT
+    services.extension_grant(fiscal_year=fy2551, organisation=org("50"), until=date(2007, 10, 20), reason="", actor=opdc_admin)
+    assert services.plan_submit(plan=plan, actor=officer, when=LATE).status == PlanStatus.AWAITING_APPROVAL
+
+
+def test_an_incomplete_plan_cannot_be_submitted(plan: Plan, officer) -> None:  # type: ignore[no-untyped-def]
+    Kpi.objects.filter(plan=plan, code="1.1").update(criteria_3=Decimal(1))
+    with pytest.raises(DomainError) as caught:
+        services.plan_submit(plan=plan, actor=officer, when=ON_TIME)
+    assert "ตัวชี้วัด 1.1: เกณฑ์ระดับ 3 ต้องมากกว่าเกณฑ์ระดับ 2 (4)" in caught.value.message_th
+    assert Plan.objects.get(pk=plan.pk).status == PlanStatus.DRAFT
+
+
+def test_weights_must_add_up_to_indicator_one(plan: Plan, officer) -> None:  # type: ignore[no-untyped-def]
+    Kpi.objects.filter(plan=plan, code="1.1").update(weight=Decimal(6))
+    assert services.submission_problems(plan) == [
+        "น้ำหนักของตัวชี้วัดย่อยรวมกันได้ 36 แต่ต้องเท่ากับ 35 ตามกรอบการประเมินผล"
+    ]
+
+
+def test_a_submitted_plan_is_read_only_until_returned(plan: Plan, officer, governor, analyst) -> None:  # type: ignore[no-untyped-def]
+    services.plan_submit(plan=plan, actor=officer, when=ON_TIME)
+    plan = services.plan_approve(plan=plan, actor=governor, when=ON_TIME)
+    kpi = Kpi.objects.get(plan=plan, code="1.1")
+    with pytest.raises(DomainError, match="แก้ไขไม่ได้"):
+        services.kpi_update(kpi=kpi, actor=officer, values={"target": Decimal(9)}, levels={})
+    assert Kpi.objects.get(pk=kpi.pk).target == Decimal(5)
+    # OPDC returns it: editable again, as version 2; the resubmission is not late and keeps the first time
+    plan = services.plan_return(plan=plan, actor=analyst, note="ปรับเกณฑ์ตัวชี้วัด 1.1")
+    assert (plan.status, plan.version, plan.is_editable) == (PlanStatus.RETURNED, 2, True)
+    services.kpi_update(kpi=kpi, actor=officer, values={"target": Decimal("5.5")}, levels={})
+    services.plan_submit(plan=plan, actor=officer, when=LATE)
+    plan = services.plan_approve(plan=plan, actor=governor, when=LATE)
+    assert (plan.status, plan.is_late, plan.submitted_at) == (PlanStatus.RESUBMITTED, False, ON_TIME)
+
+
+def test_only_the_own_governor_approves(plan: Plan, officer, make_user) -> None:  # type: ignore[no-untyped-def]
+    from khamrap.accounts.models import Role
+
+    lamphun_governor = make_user("lp_governor", Role.EXECUTIVE, "51")
+    services.plan_submit(plan=plan, actor=officer, when=ON_TIME)
+    with pytest.raises(DomainError):
+        services.plan_approve(plan=plan, actor=lamphun_governor, when=ON_TIME)
+    with pytest.raises(DomainError):
+        services.plan_approve(plan=plan, actor=officer, when=ON_TIME)
+    assert Plan.objects.get(pk=plan.pk).status == PlanStatus.AWAITING_APPROVAL
+
+
+def test_moving_a_kpi_renumbers_codes(plan: Plan, officer) -> None:  # type: ignore[no-untyped-def]
+    second = Kpi.objects.get(plan=plan, code="1.2")
+    services.kpi_move(kpi=second, actor=officer, offset=-1)
+    assert Kpi.objects.get(pk=second.pk).code == "1.1"
+    services.kpi_delete(kpi=Kpi.objects.get(plan=plan, code="1.1"), actor=officer)
+    assert sorted(Kpi.objects.filter(plan=plan).values_list("code", flat=True)) == [f"1.{n}" for n in range(1, 8)]
