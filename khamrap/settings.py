@@ -34,7 +34,7 @@ SECRET_KEY = env_str("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG and os.environ.get("KHAMRAP_REQUIRE_SECRET"):
         raise RuntimeError("SECRET_KEY must be set in production")
-    SECRET_KEY = "insecure-local-development-key-change-me"  # noqa: S105 - local default only
+    SECRET_KEY = "insecure-local-development-key-change-me"
 ALLOWED_HOSTS = [h for h in env_str("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 
 INSTALLED_APPS = [

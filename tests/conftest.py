@@ -27,7 +27,9 @@ def org(fy2551: FiscalYear):  # type: ignore[no-untyped-def]
 
 
 def _user(username: str, role: Role, organisation: Organisation | None) -> User:
-    user = User.objects.create_user(username=username, password="pw-for-tests-only", role=role, organisation=organisation)
+    user = User.objects.create_user(
+        username=username, password="pw-for-tests-only", role=role, organisation=organisation
+    )
     return user
 
 

@@ -2,9 +2,18 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
 
 from khamrap.accounts.models import ORGANISATION_ROLES, Role, User
 from khamrap.orgs.models import Organisation
+
+
+class AuthenticatedRequest(HttpRequest):
+    """The request of a view behind ``login_required``: its user is a real :class:`User`."""
+
+    user: User
+    htmx: HtmxDetails
 
 
 def visible_organisations(user: User, organisations: QuerySet[Organisation]) -> QuerySet[Organisation]:

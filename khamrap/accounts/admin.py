@@ -5,10 +5,13 @@ from khamrap.accounts.models import User
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin[User]):
     list_display = ["username", "first_name", "last_name", "role", "organisation", "is_active"]
     list_filter = ["role", "is_active"]
     autocomplete_fields = ["organisation"]
     filter_horizontal = ["assigned_organisations"]
-    fieldsets = (*BaseUserAdmin.fieldsets, ("คำรับรอง", {"fields": ("role", "organisation", "assigned_organisations", "phone")}))  # type: ignore[misc]
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        ("คำรับรอง", {"fields": ("role", "organisation", "assigned_organisations", "phone")}),
+    )  # type: ignore[misc]
     add_fieldsets = (*BaseUserAdmin.add_fieldsets, ("คำรับรอง", {"fields": ("role", "organisation")}))

@@ -7,7 +7,7 @@ from django.db import transaction
 from khamrap.accounts.models import Role, User
 from khamrap.orgs.models import Organisation
 
-DEMO_PASSWORD = "khamrap-demo"  # noqa: S105 - a local demo only, printed by `make run`
+DEMO_PASSWORD = "khamrap-demo"
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,9 @@ DEMO_ACCOUNTS = (
 @transaction.atomic
 def demo_accounts_create(*, password: str = DEMO_PASSWORD) -> list[DemoAccount]:
     """Create the demo accounts if missing; existing ones are left as they are."""
-    organisations = {o.code: o for o in Organisation.objects.filter(code__in={a.organisation_code for a in DEMO_ACCOUNTS})}
+    organisations = {
+        o.code: o for o in Organisation.objects.filter(code__in={a.organisation_code for a in DEMO_ACCOUNTS})
+    }
     for account in DEMO_ACCOUNTS:
         user, created = User.objects.get_or_create(
             username=account.username,

@@ -3,37 +3,43 @@ from django.contrib import admin
 from khamrap.frameworks.models import Dimension, FiscalYear, Framework, FrameworkIndicator, ReportRound
 
 
-class ReportRoundInline(admin.TabularInline):
+class ReportRoundInline(admin.TabularInline[ReportRound, FiscalYear]):
     model = ReportRound
     extra = 0
 
 
 @admin.register(FiscalYear)
-class FiscalYearAdmin(admin.ModelAdmin):
+class FiscalYearAdmin(admin.ModelAdmin[FiscalYear]):
     list_display = ["year", "briefing_on", "submission_deadline", "submission_open", "negotiation_starts_on"]
     list_editable = ["submission_open"]
     inlines = [ReportRoundInline]
 
 
-class DimensionInline(admin.TabularInline):
+class DimensionInline(admin.TabularInline[Dimension, Framework]):
     model = Dimension
     extra = 0
 
 
-class IndicatorInline(admin.TabularInline):
+class IndicatorInline(admin.TabularInline[FrameworkIndicator, Framework]):
     model = FrameworkIndicator
     extra = 0
     fields = ["position", "code", "dimension", "name_th", "name_en", "weight", "is_plan_indicator"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
         # Only the dimensions of the framework being edited.
-        if db_field.name == "dimension" and request.resolver_match and request.resolver_match.kwargs.get("object_id"):
-            kwargs["queryset"] = Dimension.objects.filter(framework_id=request.resolver_match.kwargs["object_id"])
+        if (
+            db_field.name == "dimension"
+            and request.resolver_match
+            and request.resolver_match.kwargs.get("object_id")
+        ):
+            kwargs["queryset"] = Dimension.objects.filter(
+                framework_id=request.resolver_match.kwargs["object_id"]
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Framework)
-class FrameworkAdmin(admin.ModelAdmin):
+class FrameworkAdmin(admin.ModelAdmin[Framework]):
     list_display = ["name_th", "fiscal_year", "organisation_kind", "scoring_method", "floor_score"]
     list_filter = ["fiscal_year", "organisation_kind"]
     inlines = [DimensionInline, IndicatorInline]

@@ -57,7 +57,9 @@ class ReportRound(models.Model):
 
     class Meta:
         ordering = ["fiscal_year", "months"]
-        constraints = [models.UniqueConstraint(fields=["fiscal_year", "months"], name="unique_round_per_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["fiscal_year", "months"], name="unique_round_per_year")
+        ]
         verbose_name = _("รอบการรายงาน")
         verbose_name_plural = _("รอบการรายงาน")
 
@@ -77,7 +79,10 @@ class Framework(models.Model):
     organisation_kind = models.CharField(
         _("ประเภทหน่วยงาน"),
         max_length=16,
-        choices=[(OrganisationKind.PROVINCE.value, _("จังหวัด")), (OrganisationKind.CLUSTER.value, _("กลุ่มจังหวัด"))],
+        choices=[
+            (OrganisationKind.PROVINCE.value, _("จังหวัด")),
+            (OrganisationKind.CLUSTER.value, _("กลุ่มจังหวัด")),
+        ],
     )
     name_th = models.CharField(_("ชื่อกรอบ"), max_length=300)
     scoring_method = models.CharField(
@@ -87,15 +92,15 @@ class Framework(models.Model):
     not_reported_score = models.DecimalField(
         _("คะแนนเมื่อไม่รายงานผล"), max_digits=6, decimal_places=4, default=Decimal(1)
     )
-    requires_executive_approval = models.BooleanField(
-        _("ผู้ว่าราชการจังหวัดต้องอนุมัติก่อนส่ง"), default=True
-    )
+    requires_executive_approval = models.BooleanField(_("ผู้ว่าราชการจังหวัดต้องอนุมัติก่อนส่ง"), default=True)
     notes = models.TextField(_("หมายเหตุ / ข้อสมมติ"), blank=True)
 
     class Meta:
         ordering = ["fiscal_year", "organisation_kind"]
         constraints = [
-            models.UniqueConstraint(fields=["fiscal_year", "organisation_kind"], name="one_framework_per_kind")
+            models.UniqueConstraint(
+                fields=["fiscal_year", "organisation_kind"], name="one_framework_per_kind"
+            )
         ]
         verbose_name = _("กรอบการประเมินผล")
         verbose_name_plural = _("กรอบการประเมินผล")
@@ -117,7 +122,9 @@ class Dimension(models.Model):
 
     class Meta:
         ordering = ["framework", "number"]
-        constraints = [models.UniqueConstraint(fields=["framework", "number"], name="unique_dimension_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "number"], name="unique_dimension_number")
+        ]
         verbose_name = _("มิติ")
         verbose_name_plural = _("มิติ")
 

@@ -3,7 +3,7 @@ from django.contrib import admin
 from khamrap.orgs.models import ClusterMembership, Organisation
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.TabularInline[ClusterMembership, Organisation]):
     model = ClusterMembership
     fk_name = "cluster"
     extra = 0
@@ -11,7 +11,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(admin.ModelAdmin[Organisation]):
     list_display = ["code", "name_th", "name_en", "kind", "valid_from", "valid_to"]
     list_filter = ["kind"]
     search_fields = ["code", "name_th", "name_en"]
@@ -19,7 +19,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ClusterMembership)
-class ClusterMembershipAdmin(admin.ModelAdmin):
+class ClusterMembershipAdmin(admin.ModelAdmin[ClusterMembership]):
     list_display = ["cluster", "province", "effective_from", "effective_to"]
     list_filter = ["cluster"]
     autocomplete_fields = ["cluster", "province"]

@@ -49,9 +49,6 @@ def cluster_codes_by_province(*, on: date) -> dict[int, Organisation]:
 def participating_organisations(*, on: date) -> QuerySet[Organisation]:
     """Provinces and clusters that make agreements: the provinces valid on ``on`` and clusters in force."""
     cluster_ids = memberships_on(on=on).values("cluster_id")
-    return (
-        Organisation.objects.filter(
-            (Q(kind=OrganisationKind.PROVINCE) & _valid_on(on)) | Q(pk__in=cluster_ids)
-        )
-        .order_by("kind", "code")
-    )
+    return Organisation.objects.filter(
+        (Q(kind=OrganisationKind.PROVINCE) & _valid_on(on)) | Q(pk__in=cluster_ids)
+    ).order_by("kind", "code")

@@ -37,7 +37,11 @@ def reference_data_load(*, data_dir: Path = DATA_DIR) -> ReferenceLoadResult:
     )
     with (data_dir / "provinces.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            kind = OrganisationKind.SPECIAL_AREA if row["code"] in SPECIAL_AREA_CODES else OrganisationKind.PROVINCE
+            kind = (
+                OrganisationKind.SPECIAL_AREA
+                if row["code"] in SPECIAL_AREA_CODES
+                else OrganisationKind.PROVINCE
+            )
             _, was_created = Organisation.objects.update_or_create(
                 code=row["code"],
                 defaults={
@@ -55,7 +59,11 @@ def reference_data_load(*, data_dir: Path = DATA_DIR) -> ReferenceLoadResult:
         for row in csv.DictReader(handle):
             cluster, was_created = Organisation.objects.update_or_create(
                 code=row["cluster_code"],
-                defaults={"kind": OrganisationKind.CLUSTER, "name_th": row["name_th"], "name_en": row["name_en"]},
+                defaults={
+                    "kind": OrganisationKind.CLUSTER,
+                    "name_th": row["name_th"],
+                    "name_en": row["name_en"],
+                },
             )
             created += was_created
             _, was_created = ClusterMembership.objects.get_or_create(

@@ -1,6 +1,7 @@
 """The negotiation form (DESIGN.md §5): a plan tree of strategic issues → goals → KPIs, and its submission."""
 
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -139,7 +140,9 @@ class Kpi(models.Model):
     kpi_type = models.CharField(
         _("ประเภทตัวชี้วัด"), max_length=16, choices=KpiType.choices, default=KpiType.QUANTITATIVE
     )
-    direction = models.CharField(_("ทิศทาง"), max_length=8, choices=Direction.choices, default=Direction.HIGHER)
+    direction = models.CharField(
+        _("ทิศทาง"), max_length=8, choices=Direction.choices, default=Direction.HIGHER
+    )
     baseline_1 = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
     baseline_2 = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
     baseline_3 = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
@@ -167,11 +170,11 @@ class Kpi(models.Model):
         return f"{self.code} {self.name}"
 
     @property
-    def baselines(self) -> tuple:
+    def baselines(self) -> tuple[Decimal | None, ...]:
         return (self.baseline_1, self.baseline_2, self.baseline_3)
 
     @property
-    def criteria(self) -> tuple:
+    def criteria(self) -> tuple[Decimal | None, ...]:
         return (self.criteria_1, self.criteria_2, self.criteria_3, self.criteria_4, self.criteria_5)
 
 
@@ -204,6 +207,9 @@ class PlanSnapshot(models.Model):
     class Meta:
         ordering = ["plan", "version", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.plan} v{self.version}"
+
 
 class PlanEventKind(models.TextChoices):
     EDITED = "edited", _("แก้ไข")
@@ -228,6 +234,9 @@ class PlanEvent(models.Model):
     class Meta:
         ordering = ["plan", "at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
 
 def attachment_path(instance: "PlanAttachment", filename: str) -> str:
     # The stored name never comes from the user: a random name under the plan's folder.
@@ -249,6 +258,9 @@ class PlanAttachment(models.Model):
     class Meta:
         ordering = ["plan", "-uploaded_at"]
 
+    def __str__(self) -> str:
+        return self.original_name
+
 
 def workbook_path(instance: "WorkbookUpload", filename: str) -> str:
     return f"workbooks/{uuid.uuid4().hex}.xlsx"
@@ -268,7 +280,9 @@ class WorkbookUpload(models.Model):
     file = models.FileField(upload_to=workbook_path, max_length=300)
     original_name = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(max_length=16, choices=WorkbookUploadStatus.choices)
     problems = models.JSONField(default=list, blank=True)
@@ -276,6 +290,9 @@ class WorkbookUpload(models.Model):
 
     class Meta:
         ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class BulkImportStatus(models.TextChoices):
@@ -293,7 +310,9 @@ class BulkImport(models.Model):
     original_name = models.CharField(max_length=255)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    status = models.CharField(max_length=16, choices=BulkImportStatus.choices, default=BulkImportStatus.QUEUED)
+    status = models.CharField(
+        max_length=16, choices=BulkImportStatus.choices, default=BulkImportStatus.QUEUED
+    )
     total = models.PositiveIntegerField(default=0)
     processed = models.PositiveIntegerField(default=0)
     results = models.JSONField(default=list, blank=True)
@@ -301,6 +320,9 @@ class BulkImport(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class SubmissionExtension(models.Model):
@@ -317,3 +339,6 @@ class SubmissionExtension(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["fiscal_year", "organisation"], name="one_extension_per_org_year")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} → {self.until}"

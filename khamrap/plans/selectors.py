@@ -136,14 +136,20 @@ def tracking_rows(
 ) -> list[TrackingRow]:
     """One row per province and cluster of the year, in a constant number of queries."""
     today = today or timezone.localdate()
-    orgs = list(organisations if organisations is not None else participating_organisations(on=fiscal_year.structure_on))
+    orgs = list(
+        organisations
+        if organisations is not None
+        else participating_organisations(on=fiscal_year.structure_on)
+    )
     plans = {
         p.organisation_id: p
-        for p in Plan.objects.filter(fiscal_year=fiscal_year, organisation__in=orgs)
-        .annotate(kpi_total=Count("kpis", distinct=True), attachment_total=Count("attachments", distinct=True))
+        for p in Plan.objects.filter(fiscal_year=fiscal_year, organisation__in=orgs).annotate(
+            kpi_total=Count("kpis", distinct=True), attachment_total=Count("attachments", distinct=True)
+        )
     }
     extensions = {
-        e.organisation_id: e for e in SubmissionExtension.objects.filter(fiscal_year=fiscal_year, organisation__in=orgs)
+        e.organisation_id: e
+        for e in SubmissionExtension.objects.filter(fiscal_year=fiscal_year, organisation__in=orgs)
     }
     clusters = cluster_codes_by_province(on=fiscal_year.structure_on)
     rows = []
@@ -175,7 +181,9 @@ def _status_from_counts(plan: Plan | None, kpi_count: int, extension: Submission
         return TrackingStatus.AWAITING_APPROVAL
     if extension is not None:
         return TrackingStatus.EXTENSION
-    started = plan is not None and (kpi_count or getattr(plan, "attachment_total", 0) or plan.status != PlanStatus.DRAFT)
+    started = plan is not None and (
+        kpi_count or getattr(plan, "attachment_total", 0) or plan.status != PlanStatus.DRAFT
+    )
     return TrackingStatus.DRAFT if started else TrackingStatus.NOT_STARTED
 
 
@@ -184,4 +192,3 @@ def tracking_counts(rows: list[TrackingRow]) -> dict[str, int]:
     for row in rows:
         counts[row.status] += 1
     return counts
-

@@ -69,7 +69,9 @@ def plan_renumber(plan: Plan) -> None:
         indicator = framework.indicators.filter(is_plan_indicator=True).first()
         prefix = indicator.code if indicator else "1"
     kpis = list(
-        Kpi.objects.filter(plan=plan).order_by("goal__issue__position", "goal__issue__pk", "goal__position", "goal__pk", "position", "pk")
+        Kpi.objects.filter(plan=plan).order_by(
+            "goal__issue__position", "goal__issue__pk", "goal__position", "goal__pk", "position", "pk"
+        )
     )
     changed = []
     for number, kpi in enumerate(kpis, start=1):
@@ -228,7 +230,9 @@ def kpi_add(*, goal: Goal, actor: User, name: str, kpi_type: str = KpiType.QUANT
     plan = _lock(goal.issue.plan)
     _require_editable(plan, actor)
     last = Kpi.objects.filter(goal=goal).aggregate(m=Max("position"))["m"]
-    kpi = Kpi.objects.create(plan=plan, goal=goal, name=name.strip(), kpi_type=kpi_type, position=(last or 0) + 1)
+    kpi = Kpi.objects.create(
+        plan=plan, goal=goal, name=name.strip(), kpi_type=kpi_type, position=(last or 0) + 1
+    )
     plan_renumber(plan)
     _touch(plan, actor)
     kpi.refresh_from_db()
@@ -236,7 +240,9 @@ def kpi_add(*, goal: Goal, actor: User, name: str, kpi_type: str = KpiType.QUANT
 
 
 @transaction.atomic
-def kpi_update(*, kpi: Kpi, actor: User, values: dict[str, Any], levels: dict[int, tuple[str, list[str]]]) -> Kpi:
+def kpi_update(
+    *, kpi: Kpi, actor: User, values: dict[str, Any], levels: dict[int, tuple[str, list[str]]]
+) -> Kpi:
     """Save a draft of one KPI row (the web form autosaves through here)."""
     plan = _lock(kpi.plan)
     _require_editable(plan, actor)
@@ -283,7 +289,9 @@ def kpi_move(*, kpi: Kpi, actor: User, offset: int) -> None:
 
 
 def _extension(plan: Plan) -> SubmissionExtension | None:
-    return SubmissionExtension.objects.filter(fiscal_year=plan.fiscal_year, organisation=plan.organisation).first()
+    return SubmissionExtension.objects.filter(
+        fiscal_year=plan.fiscal_year, organisation=plan.organisation
+    ).first()
 
 
 def _snapshot(plan: Plan, actor: User) -> None:
@@ -313,7 +321,8 @@ def submission_problems(plan: Plan) -> list[str]:
     if not tree.kpis() and plan.attachments.exists():
         return []  # the letter allows sending the action plan instead of the rows
     problems = plan_problems(
-        tree, expected_weight=expected_plan_weight(fiscal_year=plan.fiscal_year, organisation=plan.organisation)
+        tree,
+        expected_weight=expected_plan_weight(fiscal_year=plan.fiscal_year, organisation=plan.organisation),
     )
     messages = list(problems.plan)
     for code, found in problems.by_kpi.items():
@@ -336,7 +345,11 @@ def _require_window_open(plan: Plan, when: datetime) -> None:
 def _mark_received(plan: Plan, actor: User, when: datetime) -> None:
     extension = _extension(plan)
     deadline = deadline_for(fiscal_year=plan.fiscal_year, extension=extension)
-    plan.status = PlanStatus.RESUBMITTED if plan.status == PlanStatus.RETURNED or plan.version > 1 else PlanStatus.SUBMITTED
+    plan.status = (
+        PlanStatus.RESUBMITTED
+        if plan.status == PlanStatus.RETURNED or plan.version > 1
+        else PlanStatus.SUBMITTED
+    )
     if plan.submitted_at is None:
         # Lateness is judged on the first submission; a resubmission after OPDC's return is never "late".
         plan.submitted_at = when
@@ -373,7 +386,9 @@ def plan_approve(*, plan: Plan, actor: User, when: datetime | None = None) -> Pl
     when = when or timezone.now()
     plan = _lock(plan)
     if not can_approve_plan_of(actor, plan.organisation):
-        raise DomainError("เฉพาะผู้ว่าราชการจังหวัดของหน่วยงานนี้อนุมัติได้", "Only this organisation's executive approves")
+        raise DomainError(
+            "เฉพาะผู้ว่าราชการจังหวัดของหน่วยงานนี้อนุมัติได้", "Only this organisation's executive approves"
+        )
     if plan.status != PlanStatus.AWAITING_APPROVAL:
         raise DomainError("แบบฟอร์มนี้ไม่ได้รออนุมัติ", "The plan is not awaiting approval")
     _require_window_open(plan, when)

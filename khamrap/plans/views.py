@@ -7,8 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST
 
 from khamrap.accounts.access import (
+    AuthenticatedRequest,
     can_approve_plan_of,
     can_edit_plan_of,
     require_admin,
@@ -52,11 +52,11 @@ def _organisation(code: str) -> Organisation:
     )
 
 
-def _plan_for(request: HttpRequest, year: int, org: str) -> tuple[FiscalYear, Organisation, Plan]:
+def _plan_for(request: AuthenticatedRequest, year: int, org: str) -> tuple[FiscalYear, Organisation, Plan]:
     """The plan of ``org`` in ``year``, after checking that the user may see it (403 otherwise)."""
     fiscal_year = fiscal_year_get(year=year)
     organisation = _organisation(org)
-    require_view(request.user, organisation)  # type: ignore[arg-type]
+    require_view(request.user, organisation)
     plan = services.plan_get_or_create(fiscal_year=fiscal_year, organisation=organisation)
     return fiscal_year, organisation, plan
 
@@ -70,12 +70,17 @@ def domain_errors(view: View) -> View:
     """A rule that says no becomes a Thai message on the plan page, never a stack trace."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, year: int, org: str, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(
+        request: AuthenticatedRequest, year: int, org: str, *args: Any, **kwargs: Any
+    ) -> HttpResponse:
         try:
             return view(request, year, org, *args, **kwargs)
         except DomainError as error:
-            if request.htmx:  # type: ignore[attr-defined]
-                return HttpResponse(f'<span class="field-error" role="alert">{error.message(get_language())}</span>', status=409)
+            if request.htmx:
+                return HttpResponse(
+                    f'<span class="field-error" role="alert">{error.message(get_language())}</span>',
+                    status=409,
+                )
             messages.error(request, error.message(get_language()))
             return _back(year, org)
 
@@ -87,12 +92,14 @@ def domain_errors(view: View) -> View:
 
 @login_required
 @require_GET
-def plan_detail(request: HttpRequest, year: int, org: str) -> HttpResponse:
+def plan_detail(request: AuthenticatedRequest, year: int, org: str) -> HttpResponse:
     fiscal_year, organisation, plan = _plan_for(request, year, org)
     user = request.user
-    editable = plan.is_editable and can_edit_plan_of(user, organisation)  # type: ignore[arg-type]
+    editable = plan.is_editable and can_edit_plan_of(user, organisation)
     issues = list(
-        StrategicIssue.objects.filter(plan=plan).prefetch_related("goals__kpis__levels").order_by("position", "pk")
+        StrategicIssue.objects.filter(plan=plan)
+        .prefetch_related("goals__kpis__levels")
+        .order_by("position", "pk")
     )
     expected = expected_plan_weight(fiscal_year=fiscal_year, organisation=organisation)
     tree = plan_tree(plan)
@@ -114,8 +121,8 @@ def plan_detail(request: HttpRequest, year: int, org: str) -> HttpResponse:
         "issues": issues,
         "kpi_blocks": kpi_blocks,
         "editable": editable,
-        "can_approve": can_approve_plan_of(user, organisation) and plan.status == "awaiting_approval",  # type: ignore[arg-type]
-        "can_return": user.is_opdc and plan.is_submitted and plan.status not in {"agreed", "signed", "ready"},  # type: ignore[union-attr]
+        "can_approve": can_approve_plan_of(user, organisation) and plan.status == "awaiting_approval",
+        "can_return": user.is_opdc and plan.is_submitted and plan.status not in {"agreed", "signed", "ready"},
         "weights": weight_check(tree, expected=expected),
         "submission_problems": services.submission_problems(plan) if editable else [],
         "deadline": deadline,
@@ -131,7 +138,7 @@ def plan_detail(request: HttpRequest, year: int, org: str) -> HttpResponse:
 # --- editing the tree -----------------------------------------------------------------------------
 
 
-def _name_from(request: HttpRequest) -> str:
+def _name_from(request: AuthenticatedRequest) -> str:
     form = NameForm(request.POST)
     if not form.is_valid():
         raise DomainError("กรุณาระบุชื่อ", "A name is required")
@@ -141,20 +148,20 @@ def _name_from(request: HttpRequest) -> str:
 @login_required
 @require_POST
 @domain_errors
-def issue_create(request: HttpRequest, year: int, org: str) -> HttpResponse:
+def issue_create(request: AuthenticatedRequest, year: int, org: str) -> HttpResponse:
     _, _, plan = _plan_for(request, year, org)
-    issue = services.issue_add(plan=plan, actor=request.user, name=_name_from(request))  # type: ignore[arg-type]
+    issue = services.issue_add(plan=plan, actor=request.user, name=_name_from(request))
     return _back(year, org, f"issue-{issue.pk}")
 
 
 @login_required
 @require_POST
 @domain_errors
-def issue_update(request: HttpRequest, year: int, org: str, pk: int) -> HttpResponse:
+def issue_update(request: AuthenticatedRequest, year: int, org: str, pk: int) -> HttpResponse:
     _, _, plan = _plan_for(request, year, org)
     issue = get_object_or_404(StrategicIssue, pk=pk, plan=plan)
-    services.issue_rename(issue=issue, actor=request.user, name=_name_from(request))  # type: ignore[arg-type]
-    if request.htmx:  # type: ignore[attr-defined]
+    services.issue_rename(issue=issue, actor=request.user, name=_name_from(request))
+    if request.htmx:
         return _saved_fragment()
     return _back(year, org, f"issue-{issue.pk}")
 
@@ -162,9 +169,9 @@ def issue_update(request: HttpRequest, year: int, org: str, pk: int) -> HttpResp
 @login_required
 @require_POST
 @domain_errors
-def issue_delete(request: HttpRequest, year: int, org: str, pk: int) -> HttpResponse:
+def issue_delete(request: AuthenticatedRequest, year: int, org: str, pk: int) -> HttpResponse:
     _, _, plan = _plan_for(request, year, org)
-    services.issue_delete(issue=get_object_or_404(StrategicIssue, pk=pk, plan=plan), actor=request.user)  # type: ignore[arg-type]
+    services.issue_delete(issue=get_object_or_404(StrategicIssue, pk=pk, plan=plan), actor=request.user)
     messages.success(request, "ลบประเด็นยุทธศาสตร์แล้ว")
     return _back(year, org)
 
@@ -172,21 +179,21 @@ def issue_delete(request: HttpRequest, year: int, org: str, pk: int) -> HttpResp
 @login_required
 @require_POST
 @domain_errors
-def goal_create(request: HttpRequest, year: int, org: str, issue_pk: int) -> HttpResponse:
+def goal_create(request: AuthenticatedRequest, year: int, org: str, issue_pk: int) -> HttpResponse:
     _, _, plan = _plan_for(request, year, org)
     issue = get_object_or_404(StrategicIssue, pk=issue_pk, plan=plan)
-    goal = services.goal_add(issue=issue, actor=request.user, name=_name_from(request))  # type: ignore[arg-type]
+    goal = services.goal_add(issue=issue, actor=request.user, name=_name_from(request))
     return _back(year, org, f"goal-{goal.pk}")
 
 
 @login_required
 @require_POST
 @domain_errors
-def goal_update(request: HttpRequest, year: int, org: str, pk: int) -> HttpResponse:
+def goal_update(request: AuthenticatedRequest, year: int, org: str, pk: int) -> HttpResponse:
     _, _, plan = _plan_for(request, year, org)
     goal = get_object_or_404(Goal, pk=pk, issue__plan=plan)
-    services.goal_rename(goal=goal, actor=request.user, name=_name_from(request))  # type: ignore[arg-type]
-    if request.htmx:  # type: ignore[attr-defined]
+    services.goal_rename(goal=goal, actor=request.user, name=_name_from(request))
+    if request.htmx:
         return _saved_fragment()
     return _back(year, org, f"goal-{goal.pk}")
 
@@ -194,9 +201,9 @@ def goal_update(request: HttpRequest, year: int, org: str, pk: int) -> HttpRespo
 @login_required
 @require_POST
 @domain_errors
-def goal_delete(request: HttpRequest, year: int, org: str, pk: int) -> HttpResponse:
+def goal_delete(request: AuthenticatedRequest, year: int, org: str, pk: int) -> HttpResponse:
     _, _, plan = _plan_for(request, year, org)
-    services.goal_delete(goal=get_object_or_404(Goal, pk=pk, issue__plan=plan), actor=request.user)  # type: ignore[arg-type]
+    services.goal_delete(goal=get_object_or_404(Goal, pk=pk, issue__plan=plan), actor=request.user)
     messages.success(request, "ลบเป้าประสงค์แล้ว")
     return _back(year, org)
 
@@ -204,37 +211,44 @@ def goal_delete(request: HttpRequest, year: int, org: str, pk: int) -> HttpRespo
 @login_required
 @require_POST
 @domain_errors
-def kpi_create(request: HttpRequest, year: int, org: str, goal_pk: int) -> HttpResponse:
+def kpi_create(request: AuthenticatedRequest, year: int, org: str, goal_pk: int) -> HttpResponse:
     _, _, plan = _plan_for(request, year, org)
     goal = get_object_or_404(Goal, pk=goal_pk, issue__plan=plan)
     form = NewKpiForm(request.POST)
     if not form.is_valid():
         raise DomainError("กรุณาระบุชื่อตัวชี้วัดและประเภท", "Name and type are required")
-    kpi = services.kpi_add(goal=goal, actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+    kpi = services.kpi_add(goal=goal, actor=request.user, **form.cleaned_data)
     return _back(year, org, f"kpi-{kpi.pk}")
 
 
 @login_required
 @require_POST
 @domain_errors
-def kpi_save(request: HttpRequest, year: int, org: str, pk: int) -> HttpResponse:
+def kpi_save(request: AuthenticatedRequest, year: int, org: str, pk: int) -> HttpResponse:
     """Autosave of one KPI (htmx) or a plain save (no JavaScript): keeps what parsed, reports the rest."""
     fiscal_year, organisation, plan = _plan_for(request, year, org)
     kpi = get_object_or_404(Kpi, pk=pk, plan=plan)
     form = KpiForm(request.POST, prefix=f"k{kpi.pk}")
     form.is_valid()
-    kpi = services.kpi_update(kpi=kpi, actor=request.user, values=form.valid_values(), levels=form.valid_levels())  # type: ignore[arg-type]
-    if not request.htmx:  # type: ignore[attr-defined]
+    kpi = services.kpi_update(
+        kpi=kpi, actor=request.user, values=form.valid_values(), levels=form.valid_levels()
+    )
+    if not request.htmx:
         if form.errors:
-            messages.error(request, f"ตัวชี้วัด {kpi.code}: บันทึกบางช่องไม่ได้ " + "; ".join(
-                f"{FIELD_LABELS_TH.get(f, f)}: {' '.join(e)}" for f, e in form.errors.items()
-            ))
+            messages.error(
+                request,
+                f"ตัวชี้วัด {kpi.code}: บันทึกบางช่องไม่ได้ "
+                + "; ".join(
+                    f"{FIELD_LABELS_TH.get(f, f)}: {' '.join(str(m) for m in e)}"
+                    for f, e in form.errors.items()
+                ),
+            )
         else:
             messages.success(request, f"บันทึกตัวชี้วัด {kpi.code} แล้ว")
         return _back(year, org, f"kpi-{kpi.pk}")
     problems = {p.field: p.message_th for p in kpi_problems(kpi_data(kpi, list(kpi.levels.all())))}
     for field, errors in form.errors.items():
-        problems[field] = " ".join(errors)
+        problems[field] = " ".join(str(m) for m in errors)
     tree = plan_tree(plan)
     return render(
         request,
@@ -243,7 +257,9 @@ def kpi_save(request: HttpRequest, year: int, org: str, pk: int) -> HttpResponse
             "kpi": kpi,
             "problems": problems,
             "fields": [*KpiForm.base_fields.keys()],
-            "weights": weight_check(tree, expected=expected_plan_weight(fiscal_year=fiscal_year, organisation=organisation)),
+            "weights": weight_check(
+                tree, expected=expected_plan_weight(fiscal_year=fiscal_year, organisation=organisation)
+            ),
             "saved_at": timezone.localtime(),
         },
     )
@@ -252,10 +268,10 @@ def kpi_save(request: HttpRequest, year: int, org: str, pk: int) -> HttpResponse
 @login_required
 @require_POST
 @domain_errors
-def kpi_delete(request: HttpRequest, year: int, org: str, pk: int) -> HttpResponse:
+def kpi_delete(request: AuthenticatedRequest, year: int, org: str, pk: int) -> HttpResponse:
     _, _, plan = _plan_for(request, year, org)
     kpi = get_object_or_404(Kpi, pk=pk, plan=plan)
-    services.kpi_delete(kpi=kpi, actor=request.user)  # type: ignore[arg-type]
+    services.kpi_delete(kpi=kpi, actor=request.user)
     messages.success(request, f"ลบตัวชี้วัด {kpi.code} แล้ว")
     return _back(year, org)
 
@@ -263,13 +279,13 @@ def kpi_delete(request: HttpRequest, year: int, org: str, pk: int) -> HttpRespon
 @login_required
 @require_POST
 @domain_errors
-def kpi_move(request: HttpRequest, year: int, org: str, pk: int) -> HttpResponse:
+def kpi_move(request: AuthenticatedRequest, year: int, org: str, pk: int) -> HttpResponse:
     _, _, plan = _plan_for(request, year, org)
     kpi = get_object_or_404(Kpi, pk=pk, plan=plan)
     offset = {"up": -1, "down": 1}.get(request.POST.get("direction", ""))
     if offset is None:
         return HttpResponseBadRequest("direction must be up or down")
-    services.kpi_move(kpi=kpi, actor=request.user, offset=offset)  # type: ignore[arg-type]
+    services.kpi_move(kpi=kpi, actor=request.user, offset=offset)
     return _back(year, org, f"kpi-{kpi.pk}")
 
 
@@ -283,9 +299,9 @@ def _saved_fragment() -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
-def plan_submit(request: HttpRequest, year: int, org: str) -> HttpResponse:
+def plan_submit(request: AuthenticatedRequest, year: int, org: str) -> HttpResponse:
     _, _, plan = _plan_for(request, year, org)
-    plan = services.plan_submit(plan=plan, actor=request.user)  # type: ignore[arg-type]
+    plan = services.plan_submit(plan=plan, actor=request.user)
     if plan.status == "awaiting_approval":
         messages.success(request, "เสนอผู้ว่าราชการจังหวัดอนุมัติแล้ว แบบฟอร์มจะถึงสำนักงาน ก.พ.ร. เมื่อได้รับอนุมัติ")
     else:
@@ -296,9 +312,9 @@ def plan_submit(request: HttpRequest, year: int, org: str) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
-def plan_approve(request: HttpRequest, year: int, org: str) -> HttpResponse:
+def plan_approve(request: AuthenticatedRequest, year: int, org: str) -> HttpResponse:
     _, _, plan = _plan_for(request, year, org)
-    plan = services.plan_approve(plan=plan, actor=request.user)  # type: ignore[arg-type]
+    plan = services.plan_approve(plan=plan, actor=request.user)
     messages.success(request, "อนุมัติและส่งแบบฟอร์มถึงสำนักงาน ก.พ.ร. แล้ว" + (" (ล่าช้า)" if plan.is_late else ""))
     return _back(year, org)
 
@@ -306,9 +322,9 @@ def plan_approve(request: HttpRequest, year: int, org: str) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
-def plan_send_back(request: HttpRequest, year: int, org: str) -> HttpResponse:
+def plan_send_back(request: AuthenticatedRequest, year: int, org: str) -> HttpResponse:
     _, _, plan = _plan_for(request, year, org)
-    services.plan_send_back(plan=plan, actor=request.user, note=request.POST.get("note", ""))  # type: ignore[arg-type]
+    services.plan_send_back(plan=plan, actor=request.user, note=request.POST.get("note", ""))
     messages.success(request, "ส่งกลับให้เจ้าหน้าที่แก้ไขแล้ว")
     return _back(year, org)
 
@@ -316,9 +332,9 @@ def plan_send_back(request: HttpRequest, year: int, org: str) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
-def plan_return(request: HttpRequest, year: int, org: str) -> HttpResponse:
+def plan_return(request: AuthenticatedRequest, year: int, org: str) -> HttpResponse:
     _, _, plan = _plan_for(request, year, org)
-    services.plan_return(plan=plan, actor=request.user, note=request.POST.get("note", ""))  # type: ignore[arg-type]
+    services.plan_return(plan=plan, actor=request.user, note=request.POST.get("note", ""))
     messages.success(request, "ส่งกลับให้หน่วยงานแก้ไขแล้ว")
     return _back(year, org)
 
@@ -326,9 +342,13 @@ def plan_return(request: HttpRequest, year: int, org: str) -> HttpResponse:
 # --- OPDC's tracking page -------------------------------------------------------------------------
 
 
-def _tracking_filter(request: HttpRequest, fiscal_year: FiscalYear) -> tuple[list[Any], dict[str, Any]]:
-    require_opdc(request.user)  # type: ignore[arg-type]
-    organisations = visible_organisations(request.user, participating_organisations(on=fiscal_year.structure_on))  # type: ignore[arg-type]
+def _tracking_filter(
+    request: AuthenticatedRequest, fiscal_year: FiscalYear
+) -> tuple[list[Any], dict[str, Any]]:
+    require_opdc(request.user)
+    organisations = visible_organisations(
+        request.user, participating_organisations(on=fiscal_year.structure_on)
+    )
     cluster_code = request.GET.get("cluster", "")
     clusters = clusters_on(on=fiscal_year.structure_on)
     if cluster_code:
@@ -344,12 +364,18 @@ def _tracking_filter(request: HttpRequest, fiscal_year: FiscalYear) -> tuple[lis
     kind = request.GET.get("kind", "")
     if kind in {OrganisationKind.PROVINCE, OrganisationKind.CLUSTER}:
         rows = [r for r in rows if r.organisation.kind == kind]
-    return rows, {"clusters": clusters, "cluster": cluster_code, "status": status, "kind": kind, "counts": counts}
+    return rows, {
+        "clusters": clusters,
+        "cluster": cluster_code,
+        "status": status,
+        "kind": kind,
+        "counts": counts,
+    }
 
 
 @login_required
 @require_GET
-def tracking(request: HttpRequest, year: int) -> HttpResponse:
+def tracking(request: AuthenticatedRequest, year: int) -> HttpResponse:
     fiscal_year = fiscal_year_get(year=year)
     try:
         rows, filters = _tracking_filter(request, fiscal_year)
@@ -363,7 +389,9 @@ def tracking(request: HttpRequest, year: int) -> HttpResponse:
         {
             "fiscal_year": fiscal_year,
             "rows": rows,
-            "status_labels": [(key, TrackingStatus.LABELS[key], filters["counts"][key]) for key in TrackingStatus.ORDER],
+            "status_labels": [
+                (key, TrackingStatus.LABELS[key], filters["counts"][key]) for key in TrackingStatus.ORDER
+            ],
             "days_left": (fiscal_year.submission_deadline - today).days,
             "total": sum(filters["counts"].values()),
             "query": request.GET.urlencode(),
@@ -374,7 +402,7 @@ def tracking(request: HttpRequest, year: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def tracking_export(request: HttpRequest, year: int) -> HttpResponse:
+def tracking_export(request: AuthenticatedRequest, year: int) -> HttpResponse:
     fiscal_year = fiscal_year_get(year=year)
     try:
         rows, _ = _tracking_filter(request, fiscal_year)
@@ -390,20 +418,20 @@ def tracking_export(request: HttpRequest, year: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def submission_window(request: HttpRequest, year: int) -> HttpResponse:
+def submission_window(request: AuthenticatedRequest, year: int) -> HttpResponse:
     fiscal_year = fiscal_year_get(year=year)
-    require_admin(request.user)  # type: ignore[arg-type]
+    require_admin(request.user)
     is_open = request.POST.get("open") == "1"
-    services.submission_window_set(fiscal_year=fiscal_year, is_open=is_open, actor=request.user)  # type: ignore[arg-type]
+    services.submission_window_set(fiscal_year=fiscal_year, is_open=is_open, actor=request.user)
     messages.success(request, "เปิดรับแบบฟอร์มแล้ว" if is_open else "ปิดรับแบบฟอร์มแล้ว")
     return redirect("tracking", year)
 
 
 @login_required
 @require_POST
-def extension_grant(request: HttpRequest, year: int) -> HttpResponse:
+def extension_grant(request: AuthenticatedRequest, year: int) -> HttpResponse:
     fiscal_year = fiscal_year_get(year=year)
-    require_admin(request.user)  # type: ignore[arg-type]
+    require_admin(request.user)
     organisation = _organisation(request.POST.get("organisation", ""))
     try:
         until = date.fromisoformat(request.POST.get("until", ""))
@@ -416,12 +444,10 @@ def extension_grant(request: HttpRequest, year: int) -> HttpResponse:
             organisation=organisation,
             until=until,
             reason=request.POST.get("reason", "")[:300],
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
         )
     except DomainError as error:
         messages.error(request, error.message_th)
     else:
         messages.success(request, f"ขยายเวลาให้{organisation.name_th}แล้ว")
     return redirect("tracking", year)
-
-

@@ -21,20 +21,88 @@ PASSWORD = "browser-test-pw-1"
 
 # Three strategic issues, eight KPIs: quantitative in both directions and milestone; weights add up to 35.
 PLAN = [
-    ("การท่องเที่ยวเชิงวัฒนธรรม", "รายได้จากการท่องเที่ยวเพิ่มขึ้น", [
-        ("ร้อยละที่เพิ่มขึ้นของรายได้จากการท่องเที่ยว", "quantitative", "higher", "ร้อยละ", "5", ["3", "4", "5", "6", "7"]),
-        ("จำนวนนักท่องเที่ยวที่เพิ่มขึ้น", "quantitative", "higher", "คน", "4", ["130,000", "135,000", "140,000", "145,000", "150,000"]),
-        ("ระดับความสำเร็จของการพัฒนาแหล่งท่องเที่ยว", "milestone", "", "", "4", ["แต่งตั้งคณะทำงาน", "จัดทำแผน", "ดำเนินการตามแผน", "ติดตามผล", "สรุปผล"]),
-    ]),
-    ("ทรัพยากรธรรมชาติและสิ่งแวดล้อม", "คุณภาพอากาศดีขึ้น", [
-        ("ร้อยละที่ลดลงของพื้นที่เผาไหม้ป่า", "quantitative", "higher", "ร้อยละ", "5", ["10", "12.5", "15", "17.5", "20"]),
-        ("จำนวนวันที่ค่าฝุ่นละอองเกินมาตรฐาน", "quantitative", "lower", "วัน", "๔", ["๔๐", "๓๕", "๓๐", "๒๕", "๒๐"]),
-    ]),
-    ("คุณภาพชีวิตและความปลอดภัย", "ประชาชนปลอดภัยและมีคุณภาพชีวิตที่ดี", [
-        ("อัตราการเกิดอุบัติเหตุทางถนนต่อประชากรแสนคน", "quantitative", "lower", "ราย", "4", ["30", "28", "26", "24", "22"]),
-        ("ระดับความสำเร็จของการจัดทำแผนพัฒนาคุณภาพชีวิต", "milestone", "", "", "4", ["ขั้น 1", "ขั้น 2", "ขั้น 3", "ขั้น 4", "ขั้น 5"]),
-        ("ร้อยละของครัวเรือนที่ผ่านเกณฑ์ จปฐ.", "quantitative", "higher", "ร้อยละ", "5", ["96", "96.5", "97", "97.5", "98"]),
-    ]),
+    (
+        "การท่องเที่ยวเชิงวัฒนธรรม",
+        "รายได้จากการท่องเที่ยวเพิ่มขึ้น",
+        [
+            (
+                "ร้อยละที่เพิ่มขึ้นของรายได้จากการท่องเที่ยว",
+                "quantitative",
+                "higher",
+                "ร้อยละ",
+                "5",
+                ["3", "4", "5", "6", "7"],
+            ),
+            (
+                "จำนวนนักท่องเที่ยวที่เพิ่มขึ้น",
+                "quantitative",
+                "higher",
+                "คน",
+                "4",
+                ["130,000", "135,000", "140,000", "145,000", "150,000"],
+            ),
+            (
+                "ระดับความสำเร็จของการพัฒนาแหล่งท่องเที่ยว",
+                "milestone",
+                "",
+                "",
+                "4",
+                ["แต่งตั้งคณะทำงาน", "จัดทำแผน", "ดำเนินการตามแผน", "ติดตามผล", "สรุปผล"],
+            ),
+        ],
+    ),
+    (
+        "ทรัพยากรธรรมชาติและสิ่งแวดล้อม",
+        "คุณภาพอากาศดีขึ้น",
+        [
+            (
+                "ร้อยละที่ลดลงของพื้นที่เผาไหม้ป่า",
+                "quantitative",
+                "higher",
+                "ร้อยละ",
+                "5",
+                ["10", "12.5", "15", "17.5", "20"],
+            ),
+            (
+                "จำนวนวันที่ค่าฝุ่นละอองเกินมาตรฐาน",
+                "quantitative",
+                "lower",
+                "วัน",
+                "๔",
+                ["๔๐", "๓๕", "๓๐", "๒๕", "๒๐"],
+            ),
+        ],
+    ),
+    (
+        "คุณภาพชีวิตและความปลอดภัย",
+        "ประชาชนปลอดภัยและมีคุณภาพชีวิตที่ดี",
+        [
+            (
+                "อัตราการเกิดอุบัติเหตุทางถนนต่อประชากรแสนคน",
+                "quantitative",
+                "lower",
+                "ราย",
+                "4",
+                ["30", "28", "26", "24", "22"],
+            ),
+            (
+                "ระดับความสำเร็จของการจัดทำแผนพัฒนาคุณภาพชีวิต",
+                "milestone",
+                "",
+                "",
+                "4",
+                ["ขั้น 1", "ขั้น 2", "ขั้น 3", "ขั้น 4", "ขั้น 5"],
+            ),
+            (
+                "ร้อยละของครัวเรือนที่ผ่านเกณฑ์ จปฐ.",
+                "quantitative",
+                "higher",
+                "ร้อยละ",
+                "5",
+                ["96", "96.5", "97", "97.5", "98"],
+            ),
+        ],
+    ),
 ]
 
 
@@ -42,7 +110,9 @@ PLAN = [
 def people(transactional_db: None) -> dict[str, User]:
     reference_data_load()
     fiscal_year = fiscal_year_seed()
-    FiscalYear.objects.filter(pk=fiscal_year.pk).update(submission_deadline=timezone.localdate() + timedelta(days=5))
+    FiscalYear.objects.filter(pk=fiscal_year.pk).update(
+        submission_deadline=timezone.localdate() + timedelta(days=5)
+    )
     people = {}
     for username, role, code in (
         ("officer", Role.PROVINCE_OFFICER, "50"),
@@ -92,7 +162,9 @@ def fill_kpi(page, kpi_type: str, direction: str, unit: str, weight: str, criter
     page.wait_for_load_state("networkidle")
 
 
-def test_officer_enters_plan_round_trips_workbook_and_submits_on_time(people, new_page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_officer_enters_plan_round_trips_workbook_and_submits_on_time(
+    people, new_page, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     from playwright.sync_api import expect
 
     page = new_page()
@@ -114,7 +186,13 @@ def test_officer_enters_plan_round_trips_workbook_and_submits_on_time(people, ne
     kpis = sorted(Kpi.objects.filter(plan=plan), key=lambda k: int(k.code.split(".")[1]))
     assert [k.code for k in kpis] == [f"1.{n}" for n in range(1, 9)]
     assert kpis[1].criteria[4] == Decimal(150000)  # typed as 150,000
-    assert kpis[4].criteria == (Decimal(40), Decimal(35), Decimal(30), Decimal(25), Decimal(20))  # Thai digits
+    assert kpis[4].criteria == (
+        Decimal(40),
+        Decimal(35),
+        Decimal(30),
+        Decimal(25),
+        Decimal(20),
+    )  # Thai digits
     page.reload()
     expect(page.get_by_test_id("weight-total")).to_contain_text("35.00 / 35.00")
 
@@ -137,7 +215,7 @@ def test_officer_enters_plan_round_trips_workbook_and_submits_on_time(people, ne
     assert Kpi.objects.get(plan=plan, code="1.2").target == Decimal(140000)
 
     # submission: the officer sends, the governor approves
-    page.goto(f"/years/2551/plans/50/")
+    page.goto("/years/2551/plans/50/")
     page.get_by_test_id("submit-plan").click()
     expect(page.get_by_test_id("plan-status")).to_contain_text("รอผู้ว่าราชการจังหวัดอนุมัติ")
     governor = new_page()
@@ -180,5 +258,8 @@ def _header(sheet):  # type: ignore[no-untyped-def]
         texts = [str(c.value or "") for c in row]
         if any("ค่าเป้าหมาย" in t for t in texts) and any(t.startswith("ตัวชี้วัด") or t == "รหัส" for t in texts):
             code = next(i for i, t in enumerate(texts) if t in {"รหัส", "ตัวชี้วัดที่", "รหัสตัวชี้วัด"})
-            return row[0].row, {"code": code, "target": next(i for i, t in enumerate(texts) if "ค่าเป้าหมาย" in t)}
+            return row[0].row, {
+                "code": code,
+                "target": next(i for i, t in enumerate(texts) if "ค่าเป้าหมาย" in t),
+            }
     raise AssertionError("no header row with the KPI code and target")

@@ -4,6 +4,7 @@ import subprocess
 import sys
 from datetime import date
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -32,10 +33,14 @@ def test_bueng_kan_exists_from_2554(fy2551: FiscalYear) -> None:
 
 def test_loading_reference_data_twice_changes_nothing(fy2551: FiscalYear) -> None:
     counts = (Organisation.objects.count(), ClusterMembership.objects.count(), Framework.objects.count())
-    call_command("load_reference", stdout=open("/dev/null", "w"))
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
-    assert (Organisation.objects.count(), ClusterMembership.objects.count(), Framework.objects.count()) == counts
+    call_command("load_reference", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+    assert (
+        Organisation.objects.count(),
+        ClusterMembership.objects.count(),
+        Framework.objects.count(),
+    ) == counts
 
 
 def test_fy2551_calendar_follows_the_letter(fy2551: FiscalYear) -> None:
@@ -131,7 +136,10 @@ def test_the_thai_font_and_scripts_are_served_by_the_project(analyst) -> None:  
 
 def test_the_console_script_runs_management_commands() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "khamrap", "help", "load_reference"], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "khamrap", "help", "load_reference"],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0 and "FY2551" in result.stdout
 

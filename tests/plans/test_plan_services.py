@@ -93,13 +93,17 @@ def test_an_extension_moves_the_deadline(plan: Plan, officer, governor, opdc_adm
     assert plan.is_late is False
 
 
-def test_a_closed_window_refuses_submission_unless_extended(plan: Plan, officer, opdc_admin, fy2551, org) -> None:  # type: ignore[no-untyped-def]
+def test_a_closed_window_refuses_submission_unless_extended(
+    plan: Plan, officer, opdc_admin, fy2551, org
+) -> None:  # type: ignore[no-untyped-def]
     services.submission_window_set(fiscal_year=fy2551, is_open=False, actor=opdc_admin)
     plan.fiscal_year.refresh_from_db()
     with pytest.raises(DomainError, match="ปิดรับแบบฟอร์ม"):
         services.plan_submit(plan=plan, actor=officer, when=LATE)
     assert Plan.objects.get(pk=plan.pk).status == PlanStatus.DRAFT
-    services.extension_grant(fiscal_year=fy2551, organisation=org("50"), until=date(2007, 10, 20), reason="", actor=opdc_admin)
+    services.extension_grant(
+        fiscal_year=fy2551, organisation=org("50"), until=date(2007, 10, 20), reason="", actor=opdc_admin
+    )
     assert services.plan_submit(plan=plan, actor=officer, when=LATE).status == PlanStatus.AWAITING_APPROVAL
 
 
@@ -151,4 +155,6 @@ def test_moving_a_kpi_renumbers_codes(plan: Plan, officer) -> None:  # type: ign
     services.kpi_move(kpi=second, actor=officer, offset=-1)
     assert Kpi.objects.get(pk=second.pk).code == "1.1"
     services.kpi_delete(kpi=Kpi.objects.get(plan=plan, code="1.1"), actor=officer)
-    assert sorted(Kpi.objects.filter(plan=plan).values_list("code", flat=True)) == [f"1.{n}" for n in range(1, 8)]
+    assert sorted(Kpi.objects.filter(plan=plan).values_list("code", flat=True)) == [
+        f"1.{n}" for n in range(1, 8)
+    ]

@@ -28,9 +28,7 @@ def _post_kpi(client, plan: Plan, kpi: Kpi, **changes: str):  # type: ignore[no-
 
     data = {f"k{kpi.pk}-{k}": ("" if v is None else v) for k, v in KpiForm.initial_for(kpi).items()}
     data.update({f"k{kpi.pk}-{k}": v for k, v in changes.items()})
-    return client.post(
-        reverse("kpi-save", args=[2551, "50", kpi.pk]), data, HTTP_HX_REQUEST="true"
-    )
+    return client.post(reverse("kpi-save", args=[2551, "50", kpi.pk]), data, HTTP_HX_REQUEST="true")
 
 
 def test_the_officer_sees_the_plan_tree(plan: Plan, officer) -> None:  # type: ignore[no-untyped-def]
@@ -54,7 +52,7 @@ def test_autosave_keeps_what_parsed_and_names_what_did_not(plan: Plan, officer) 
     kpi = _kpi(plan, "1.1")
     response = _post_kpi(login(officer), plan, kpi, target="สิบ", unit="ร้อยละต่อปี")
     body = response.content.decode()
-    assert 'id="err-%d-target"' % kpi.pk in body
+    assert f'id="err-{kpi.pk}-target"' in body
     assert "ไม่ใช่ตัวเลข" in body
     saved = _kpi(plan, "1.1")
     assert (saved.unit, saved.target) == ("ร้อยละต่อปี", Decimal(5))
@@ -78,7 +76,9 @@ def test_adding_issue_goal_and_kpi(fy2551, officer) -> None:  # type: ignore[no-
     issue = plan.issues.get()
     client.post(reverse("goal-create", args=[2551, "50", issue.pk]), {"name": "เป้าประสงค์ใหม่"})
     goal = issue.goals.get()
-    client.post(reverse("kpi-create", args=[2551, "50", goal.pk]), {"name": "ตัวชี้วัดใหม่", "kpi_type": "milestone"})
+    client.post(
+        reverse("kpi-create", args=[2551, "50", goal.pk]), {"name": "ตัวชี้วัดใหม่", "kpi_type": "milestone"}
+    )
     kpi = Kpi.objects.get(plan=plan)
     assert (kpi.code, kpi.name, kpi.kpi_type) == ("1.1", "ตัวชี้วัดใหม่", "milestone")
 
@@ -158,7 +158,9 @@ def test_another_province_cannot_touch_any_part_of_the_tree(plan: Plan, other_of
     assert plan.issues.first().name == issue.name
 
 
-def test_an_officer_cannot_reach_the_tree_of_another_plan_through_its_own(plan: Plan, other_officer, fy2551, org) -> None:  # type: ignore[no-untyped-def]
+def test_an_officer_cannot_reach_the_tree_of_another_plan_through_its_own(
+    plan: Plan, other_officer, fy2551, org
+) -> None:  # type: ignore[no-untyped-def]
     # Lamphun's officer uses Lamphun's URL with a Chiang Mai KPI id: not found, nothing changes.
     kpi = _kpi(plan, "1.1")
     response = login(other_officer).post(reverse("kpi-delete", args=[2551, "51", kpi.pk]))
@@ -185,7 +187,9 @@ def test_a_cluster_officer_sees_only_its_cluster(plan: Plan, cluster_officer) ->
     assert client.get(reverse("plan-detail", args=[2551, "50"])).status_code == 403
 
 
-def test_the_plan_page_query_count_does_not_grow_with_kpis(plan: Plan, officer, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_the_plan_page_query_count_does_not_grow_with_kpis(
+    plan: Plan, officer, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
     from khamrap.plans.demo import large_plan
 
     client = login(officer)
@@ -256,6 +260,13 @@ def test_only_the_admin_closes_the_window_and_grants_extensions(fy2551, analyst,
     login(opdc_admin).post(reverse("submission-window", args=[2551]), {"open": "0"})
     fy2551.refresh_from_db()
     assert fy2551.submission_open is False
-    assert login(analyst).post(reverse("extension-grant", args=[2551]), {"organisation": "50", "until": "2007-10-20"}).status_code == 403
-    response = login(opdc_admin).post(reverse("extension-grant", args=[2551]), {"organisation": "50", "until": "2007-10-20"}, follow=True)
+    assert (
+        login(analyst)
+        .post(reverse("extension-grant", args=[2551]), {"organisation": "50", "until": "2007-10-20"})
+        .status_code
+        == 403
+    )
+    response = login(opdc_admin).post(
+        reverse("extension-grant", args=[2551]), {"organisation": "50", "until": "2007-10-20"}, follow=True
+    )
     assert "ขยายเวลาให้เชียงใหม่แล้ว" in response.content.decode()

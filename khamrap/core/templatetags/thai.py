@@ -1,8 +1,8 @@
 """Template filters that show dates and numbers the Thai way (built in to every template)."""
 
 from datetime import date, datetime
-from typing import Any
 from decimal import Decimal
+from typing import Any
 
 from django import template
 from django.utils import timezone

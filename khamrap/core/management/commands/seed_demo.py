@@ -10,7 +10,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         accounts = demo_accounts_create()
-        self.stdout.write("Demo logins (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         for account in accounts:
             where = account.organisation_code or "-"
             self.stdout.write(f"  {account.username:<20} {account.role.label} [{where}]")
