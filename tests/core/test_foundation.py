@@ -148,3 +148,9 @@ def test_the_console_script_runs_management_commands() -> None:
 def test_pure_packages_import_no_django(module: str) -> None:
     code = f"import sys, {module}; assert not any(m.startswith('django') for m in sys.modules), 'django'"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_thai_is_the_default_whatever_the_browser_asks(analyst) -> None:  # type: ignore[no-untyped-def]
+    client = login(analyst)
+    body = client.get(reverse("fiscal-year", args=[2551]), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "15 ตุลาคม 2550" in body and '<html lang="th">' in body
