@@ -1,26 +1,27 @@
 from django.contrib import admin
 
+from khamrap.core.admin import AdministratorOnly
 from khamrap.frameworks.models import Dimension, FiscalYear, Framework, FrameworkIndicator, ReportRound
 
 
-class ReportRoundInline(admin.TabularInline[ReportRound, FiscalYear]):
+class ReportRoundInline(AdministratorOnly, admin.TabularInline[ReportRound, FiscalYear]):
     model = ReportRound
     extra = 0
 
 
 @admin.register(FiscalYear)
-class FiscalYearAdmin(admin.ModelAdmin[FiscalYear]):
+class FiscalYearAdmin(AdministratorOnly, admin.ModelAdmin[FiscalYear]):
     list_display = ["year", "briefing_on", "submission_deadline", "submission_open", "negotiation_starts_on"]
     list_editable = ["submission_open"]
     inlines = [ReportRoundInline]
 
 
-class DimensionInline(admin.TabularInline[Dimension, Framework]):
+class DimensionInline(AdministratorOnly, admin.TabularInline[Dimension, Framework]):
     model = Dimension
     extra = 0
 
 
-class IndicatorInline(admin.TabularInline[FrameworkIndicator, Framework]):
+class IndicatorInline(AdministratorOnly, admin.TabularInline[FrameworkIndicator, Framework]):
     model = FrameworkIndicator
     extra = 0
     fields = ["position", "code", "dimension", "name_th", "name_en", "weight", "is_plan_indicator"]
@@ -39,7 +40,7 @@ class IndicatorInline(admin.TabularInline[FrameworkIndicator, Framework]):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(admin.ModelAdmin[Framework]):
+class FrameworkAdmin(AdministratorOnly, admin.ModelAdmin[Framework]):
     list_display = ["name_th", "fiscal_year", "organisation_kind", "scoring_method", "floor_score"]
     list_filter = ["fiscal_year", "organisation_kind"]
     inlines = [DimensionInline, IndicatorInline]

@@ -1,9 +1,10 @@
 from django.contrib import admin
 
+from khamrap.core.admin import AdministratorOnly
 from khamrap.orgs.models import ClusterMembership, Organisation
 
 
-class MembershipInline(admin.TabularInline[ClusterMembership, Organisation]):
+class MembershipInline(AdministratorOnly, admin.TabularInline[ClusterMembership, Organisation]):
     model = ClusterMembership
     fk_name = "cluster"
     extra = 0
@@ -11,7 +12,7 @@ class MembershipInline(admin.TabularInline[ClusterMembership, Organisation]):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin[Organisation]):
+class OrganisationAdmin(AdministratorOnly, admin.ModelAdmin[Organisation]):
     list_display = ["code", "name_th", "name_en", "kind", "valid_from", "valid_to"]
     list_filter = ["kind"]
     search_fields = ["code", "name_th", "name_en"]
@@ -19,7 +20,7 @@ class OrganisationAdmin(admin.ModelAdmin[Organisation]):
 
 
 @admin.register(ClusterMembership)
-class ClusterMembershipAdmin(admin.ModelAdmin[ClusterMembership]):
+class ClusterMembershipAdmin(AdministratorOnly, admin.ModelAdmin[ClusterMembership]):
     list_display = ["cluster", "province", "effective_from", "effective_to"]
     list_filter = ["cluster"]
     autocomplete_fields = ["cluster", "province"]

@@ -1,0 +1,29 @@
+"""The administrator's screens (Django admin) open by role: OPDC administrators edit, nobody else enters."""
+
+from typing import Any
+
+from django.http import HttpRequest
+
+
+def _is_admin(request: HttpRequest) -> bool:
+    user: Any = request.user
+    return bool(user.is_active and user.is_authenticated and user.is_admin)
+
+
+class AdministratorOnly:
+    """Mix into a ModelAdmin or inline: every permission follows the OPDC administrator role."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return _is_admin(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return _is_admin(request)
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return _is_admin(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return _is_admin(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return _is_admin(request)
