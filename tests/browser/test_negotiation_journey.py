@@ -205,11 +205,14 @@ def test_officer_enters_plan_round_trips_workbook_and_submits_on_time(
     edited.write_bytes(change_two_targets(original.read_bytes()))
     page.get_by_role("link", name="นำเข้าจาก Excel").click()
     page.locator("input[type=file]").set_input_files(str(edited))
-    page.locator("form[enctype='multipart/form-data'] button[type=submit]").click()
+    page.get_by_role("button", name="ตรวจและนำเข้า").click()
     page.wait_for_load_state("networkidle")
-    summary = page.get_by_test_id("import-summary")
-    expect(summary).to_contain_text("1.1")
-    expect(summary).to_contain_text("1.6")
+    expect(page.get_by_test_id("workbook-result")).to_have_attribute("data-status", "accepted")
+    changes = page.get_by_test_id("workbook-changes").locator("tbody tr")
+    expect(changes).to_have_count(2)
+    assert [changes.nth(i).locator("td").first.inner_text() for i in range(2)] == ["1.1", "1.6"]
+    for i in range(2):
+        expect(changes.nth(i)).to_contain_text("ค่าเป้าหมาย")
     assert Kpi.objects.get(plan=plan, code="1.1").target == Decimal("5.5")
     assert Kpi.objects.get(plan=plan, code="1.6").target == Decimal("25")
     assert Kpi.objects.get(plan=plan, code="1.2").target == Decimal(140000)
