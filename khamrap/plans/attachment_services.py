@@ -11,8 +11,6 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
 
 from khamrap.accounts.access import can_edit_plan_of
 from khamrap.accounts.models import User
@@ -20,8 +18,11 @@ from khamrap.core.errors import DomainError
 from khamrap.documents.attachments import clean_filename, sniff_document
 from khamrap.frameworks.models import FiscalYear
 from khamrap.orgs.models import Organisation
-from khamrap.plans.models import Plan, PlanAttachment, PlanEvent, PlanEventKind
-from khamrap.plans.services import plan_get_or_create
+from khamrap.plans.models import Plan, PlanAttachment, PlanEventKind
+from khamrap.plans.services import plan_changed, plan_get_or_create, plan_lock_for_change
+
+# The action the messages name: "ท่านไม่มีสิทธิ์แนบหรือลบไฟล์…", "…จึงแนบหรือลบไฟล์ไม่ได้…".
+ATTACH_TH = "แนบหรือลบไฟล์"
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -43,7 +44,9 @@ def attachment_upload(
     """:func:`attachment_add` to the organisation's plan of the year, starting the plan if there is none:
     the action plan may come before, or instead of, the rows of the form."""
     if not can_edit_plan_of(actor, organisation):
-        raise _not_allowed()
+        raise DomainError(
+            f"ท่านไม่มีสิทธิ์{ATTACH_TH}แบบฟอร์มของหน่วยงานนี้", "You may not change this organisation's plan"
+        )
     plan = plan_get_or_create(fiscal_year=fiscal_year, organisation=organisation)
     return attachment_add(plan=plan, uploaded_file=uploaded_file, actor=actor)
 
@@ -52,7 +55,7 @@ def attachment_upload(
 def attachment_add(*, plan: Plan, uploaded_file: "UploadedFile[bytes]", actor: User) -> PlanAttachment:
     """Check ``uploaded_file`` and attach it to ``plan``; raises :class:`DomainError` and stores nothing if
     the actor may not, the plan is not editable, or the file is too big, a duplicate or not a document."""
-    plan = _lock_editable(plan, actor)
+    plan = plan_lock_for_change(plan=plan, actor=actor, action_th=ATTACH_TH)
     name = clean_filename(uploaded_file.name or "")
     size = uploaded_file.size or 0
     limit = settings.KHAMRAP_MAX_ATTACHMENT_BYTES
@@ -87,7 +90,9 @@ def attachment_add(*, plan: Plan, uploaded_file: "UploadedFile[bytes]", actor: U
     stored = str(attachment.file.name)
     try:
         attachment.save()
-        _record(plan, actor, f"แนบไฟล์ {name} ({kind.label})")
+        plan_changed(
+            plan=plan, actor=actor, kind=PlanEventKind.ATTACHED, note=f"แนบไฟล์ {name} ({kind.label})"
+        )
     except Exception:
         # The row was not written: the stored file must not outlive it.
         attachment.file.storage.delete(stored)
@@ -98,37 +103,12 @@ def attachment_add(*, plan: Plan, uploaded_file: "UploadedFile[bytes]", actor: U
 @transaction.atomic
 def attachment_delete(*, attachment: PlanAttachment, actor: User) -> None:
     """Remove ``attachment`` while its plan is editable; the stored file goes once the removal commits."""
-    _lock_editable(attachment.plan, actor)
+    plan_lock_for_change(plan=attachment.plan, actor=actor, action_th=ATTACH_TH)
     storage, stored, name = attachment.file.storage, attachment.file.name, attachment.original_name
     attachment.delete()
-    _record(attachment.plan, actor, f"ลบไฟล์แนบ {name}")
+    plan_changed(plan=attachment.plan, actor=actor, kind=PlanEventKind.DETACHED, note=f"ลบไฟล์แนบ {name}")
     if stored:
         transaction.on_commit(lambda: storage.delete(stored))
-
-
-def _lock_editable(plan: Plan, actor: User) -> Plan:
-    plan = Plan.objects.select_for_update().select_related("fiscal_year", "organisation").get(pk=plan.pk)
-    if not can_edit_plan_of(actor, plan.organisation):
-        raise _not_allowed()
-    if not plan.is_editable:
-        raise DomainError(
-            f"แบบฟอร์มอยู่ในสถานะ '{plan.get_status_display()}' จึงแนบหรือลบไฟล์ไม่ได้ จนกว่าสำนักงาน ก.พ.ร. จะส่งกลับ",
-            "The plan is read-only until OPDC returns it",
-        )
-    return plan
-
-
-def _not_allowed() -> DomainError:
-    return DomainError(
-        "ท่านไม่มีสิทธิ์แนบหรือลบไฟล์ในแบบฟอร์มของหน่วยงานนี้",
-        "You may not change this organisation's attachments",
-    )
-
-
-def _record(plan: Plan, actor: User, note: str) -> None:
-    # Attachments count as a change of the plan: its revision moves, so cached pages of it do too.
-    Plan.objects.filter(pk=plan.pk).update(revision=F("revision") + 1, updated_at=timezone.now())
-    PlanEvent.objects.create(plan=plan, kind=PlanEventKind.ATTACHED, actor=actor, note=note)
 
 
 def _sha256(uploaded_file: "UploadedFile[bytes]") -> str:

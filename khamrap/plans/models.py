@@ -215,6 +215,7 @@ class PlanEventKind(models.TextChoices):
     EDITED = "edited", _("แก้ไข")
     IMPORTED = "imported", _("นำเข้าจาก Excel")
     ATTACHED = "attached", _("แนบแผนปฏิบัติราชการ")
+    DETACHED = "detached", _("ลบไฟล์แนบ")
     SUBMITTED = "submitted", _("ส่งแบบฟอร์ม")
     APPROVAL_REQUESTED = "approval_requested", _("เสนอผู้ว่าราชการจังหวัด")
     APPROVED = "approved", _("ผู้ว่าราชการจังหวัดอนุมัติ")

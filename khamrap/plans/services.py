@@ -45,17 +45,28 @@ def _lock(plan: Plan) -> Plan:
     return Plan.objects.select_for_update().select_related("fiscal_year", "organisation").get(pk=plan.pk)
 
 
-def _require_editable(plan: Plan, actor: User | None) -> None:
+def _require_editable(plan: Plan, actor: User | None, *, action_th: str = "แก้ไข") -> None:
     if actor is not None and not can_edit_plan_of(actor, plan.organisation):
-        raise DomainError("ท่านไม่มีสิทธิ์แก้ไขแบบฟอร์มของหน่วยงานนี้", "You may not edit this organisation's plan")
+        raise DomainError(
+            f"ท่านไม่มีสิทธิ์{action_th}แบบฟอร์มของหน่วยงานนี้", "You may not change this organisation's plan"
+        )
     if not plan.is_editable:
         raise DomainError(
-            f"แบบฟอร์มอยู่ในสถานะ '{plan.get_status_display()}' จึงแก้ไขไม่ได้ จนกว่าสำนักงาน ก.พ.ร. จะส่งกลับ",
+            f"แบบฟอร์มอยู่ในสถานะ '{plan.get_status_display()}' จึง{action_th}ไม่ได้ จนกว่าสำนักงาน ก.พ.ร. จะส่งกลับ",
             "The plan is read-only until OPDC returns it",
         )
 
 
-def _touch(plan: Plan, actor: User | None, kind: str = PlanEventKind.EDITED, note: str = "") -> None:
+def plan_lock_for_change(*, plan: Plan, actor: User | None, action_th: str = "แก้ไข") -> Plan:
+    """Lock the plan row for this transaction and check that ``actor`` may change it now."""
+    plan = _lock(plan)
+    _require_editable(plan, actor, action_th=action_th)
+    return plan
+
+
+def plan_changed(*, plan: Plan, actor: User | None, kind: str = PlanEventKind.EDITED, note: str = "") -> None:
+    """Record a change: the revision moves (so cached views of the plan do too) and, except for plain
+    edits, an event joins the plan's history."""
     Plan.objects.filter(pk=plan.pk).update(revision=F("revision") + 1, updated_at=timezone.now())
     if kind != PlanEventKind.EDITED:
         PlanEvent.objects.create(plan=plan, kind=kind, actor=actor, note=note)
@@ -141,7 +152,7 @@ def plan_tree_replace(*, plan: Plan, data: PlanData, actor: User | None, note: s
         if lv.description.strip()
     )
     plan_renumber(plan)
-    _touch(plan, actor, PlanEventKind.IMPORTED, note)
+    plan_changed(plan=plan, actor=actor, kind=PlanEventKind.IMPORTED, note=note)
     return True
 
 
@@ -177,7 +188,7 @@ def issue_add(*, plan: Plan, actor: User, name: str) -> StrategicIssue:
     _require_editable(plan, actor)
     last = StrategicIssue.objects.filter(plan=plan).aggregate(m=Max("position"))["m"]
     issue = StrategicIssue.objects.create(plan=plan, name=name.strip(), position=(last or 0) + 1)
-    _touch(plan, actor)
+    plan_changed(plan=plan, actor=actor)
     return issue
 
 
@@ -186,7 +197,7 @@ def issue_rename(*, issue: StrategicIssue, actor: User, name: str) -> None:
     plan = _lock(issue.plan)
     _require_editable(plan, actor)
     StrategicIssue.objects.filter(pk=issue.pk).update(name=name.strip())
-    _touch(plan, actor)
+    plan_changed(plan=plan, actor=actor)
 
 
 @transaction.atomic
@@ -195,7 +206,7 @@ def issue_delete(*, issue: StrategicIssue, actor: User) -> None:
     _require_editable(plan, actor)
     issue.delete()
     plan_renumber(plan)
-    _touch(plan, actor)
+    plan_changed(plan=plan, actor=actor)
 
 
 @transaction.atomic
@@ -204,7 +215,7 @@ def goal_add(*, issue: StrategicIssue, actor: User, name: str) -> Goal:
     _require_editable(plan, actor)
     last = Goal.objects.filter(issue=issue).aggregate(m=Max("position"))["m"]
     goal = Goal.objects.create(issue=issue, name=name.strip(), position=(last or 0) + 1)
-    _touch(plan, actor)
+    plan_changed(plan=plan, actor=actor)
     return goal
 
 
@@ -213,7 +224,7 @@ def goal_rename(*, goal: Goal, actor: User, name: str) -> None:
     plan = _lock(goal.issue.plan)
     _require_editable(plan, actor)
     Goal.objects.filter(pk=goal.pk).update(name=name.strip())
-    _touch(plan, actor)
+    plan_changed(plan=plan, actor=actor)
 
 
 @transaction.atomic
@@ -222,7 +233,7 @@ def goal_delete(*, goal: Goal, actor: User) -> None:
     _require_editable(plan, actor)
     goal.delete()
     plan_renumber(plan)
-    _touch(plan, actor)
+    plan_changed(plan=plan, actor=actor)
 
 
 @transaction.atomic
@@ -234,7 +245,7 @@ def kpi_add(*, goal: Goal, actor: User, name: str, kpi_type: str = KpiType.QUANT
         plan=plan, goal=goal, name=name.strip(), kpi_type=kpi_type, position=(last or 0) + 1
     )
     plan_renumber(plan)
-    _touch(plan, actor)
+    plan_changed(plan=plan, actor=actor)
     kpi.refresh_from_db()
     return kpi
 
@@ -254,7 +265,7 @@ def kpi_update(
             MilestoneLevel.objects.update_or_create(
                 kpi=kpi, level=level, defaults={"description": description, "substeps": substeps}
             )
-    _touch(plan, actor)
+    plan_changed(plan=plan, actor=actor)
     return kpi
 
 
@@ -264,7 +275,7 @@ def kpi_delete(*, kpi: Kpi, actor: User) -> None:
     _require_editable(plan, actor)
     kpi.delete()
     plan_renumber(plan)
-    _touch(plan, actor)
+    plan_changed(plan=plan, actor=actor)
 
 
 @transaction.atomic
@@ -282,7 +293,7 @@ def kpi_move(*, kpi: Kpi, actor: User, offset: int) -> None:
         sibling.position = position
     Kpi.objects.bulk_update(siblings, ["position"])
     plan_renumber(plan)
-    _touch(plan, actor)
+    plan_changed(plan=plan, actor=actor)
 
 
 # --- submission -----------------------------------------------------------------------------------
