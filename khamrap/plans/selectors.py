@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from khamrap.frameworks.models import FiscalYear, Framework
 from khamrap.frameworks.selectors import framework_for, plan_indicator
@@ -105,12 +106,12 @@ class TrackingStatus:
     EXTENSION = "extension"
 
     LABELS = {
-        NOT_STARTED: "ยังไม่เริ่ม",
-        DRAFT: "ร่าง",
-        AWAITING_APPROVAL: "รอผู้ว่าฯ อนุมัติ",
-        SUBMITTED: "ส่งแล้ว (ตรงเวลา)",
-        LATE: "ส่งล่าช้า",
-        EXTENSION: "ได้รับขยายเวลา",
+        NOT_STARTED: _("ยังไม่เริ่ม"),
+        DRAFT: _("ร่าง"),
+        AWAITING_APPROVAL: _("รอผู้ว่าฯ อนุมัติ"),
+        SUBMITTED: _("ส่งแล้ว (ตรงเวลา)"),
+        LATE: _("ส่งล่าช้า"),
+        EXTENSION: _("ได้รับขยายเวลา"),
     }
     ORDER = (NOT_STARTED, DRAFT, AWAITING_APPROVAL, EXTENSION, SUBMITTED, LATE)
 
@@ -128,7 +129,7 @@ class TrackingRow:
 
     @property
     def status_label(self) -> str:
-        return TrackingStatus.LABELS[self.status]
+        return str(TrackingStatus.LABELS[self.status])
 
 
 def tracking_rows(
