@@ -71,6 +71,9 @@ class FieldProblem:
     message_th: str
     message_en: str
 
+    def message(self, language: str | None) -> str:
+        return self.message_en if (language or "th").startswith("en") else self.message_th
+
 
 # Field names as people know them on the form (used in every message).
 FIELD_LABELS_TH = {

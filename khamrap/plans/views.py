@@ -110,7 +110,7 @@ def plan_detail(request: AuthenticatedRequest, year: int, org: str) -> HttpRespo
                 data = kpi_data(kpi, list(kpi.levels.all()))
                 kpi_blocks[kpi.pk] = {
                     "form": KpiForm(initial=KpiForm.initial_for(kpi), prefix=f"k{kpi.pk}"),
-                    "problems": {p.field: p.message_th for p in kpi_problems(data)},
+                    "problems": {p.field: p.message(get_language()) for p in kpi_problems(data)},
                 }
     extension = plan.organisation.extensions.filter(fiscal_year=fiscal_year).first()
     deadline = deadline_for(fiscal_year=fiscal_year, extension=extension)
@@ -246,7 +246,7 @@ def kpi_save(request: AuthenticatedRequest, year: int, org: str, pk: int) -> Htt
         else:
             messages.success(request, f"บันทึกตัวชี้วัด {kpi.code} แล้ว")
         return _back(year, org, f"kpi-{kpi.pk}")
-    problems = {p.field: p.message_th for p in kpi_problems(kpi_data(kpi, list(kpi.levels.all())))}
+    problems = {p.field: p.message(get_language()) for p in kpi_problems(kpi_data(kpi, list(kpi.levels.all())))}
     for field, errors in form.errors.items():
         problems[field] = " ".join(str(m) for m in errors)
     tree = plan_tree(plan)
