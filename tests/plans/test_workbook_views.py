@@ -1,0 +1,211 @@
+"""The workbook pages: who may download, upload and bulk-import, and what the upload page shows."""
+
+import io
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from khamrap.accounts.models import User
+from khamrap.frameworks.models import FiscalYear
+from khamrap.plans import services
+from khamrap.plans.demo import sample_plan
+from khamrap.plans.models import BulkImport, Plan, WorkbookUpload
+from khamrap.plans.selectors import plan_tree
+from khamrap.plans.workbook import SHEET_FORM, XLSX_CONTENT_TYPE, workbook_export, workbook_read
+from tests.conftest import login
+
+DOWNLOAD = reverse("plan-workbook", args=[2551, "50"])
+UPLOAD = reverse("plan-workbook-upload", args=[2551, "50"])
+BULK = reverse("bulk-import", args=[2551])
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def plan(fy2551, org, officer) -> Plan:  # type: ignore[no-untyped-def]
+    plan = services.plan_get_or_create(fiscal_year=fy2551, organisation=org("50"))
+    services.plan_tree_replace(plan=plan, data=sample_plan(), actor=officer)
+    plan.refresh_from_db()
+    return plan
+
+
+def _file(data: bytes, name: str = "แบบฟอร์ม.xlsx") -> io.BytesIO:
+    handle = io.BytesIO(data)
+    handle.name = name
+    return handle
+
+
+def _edit(data: bytes, cells: dict[str, object]) -> bytes:
+    wb = load_workbook(io.BytesIO(data))
+    for ref, value in cells.items():
+        wb[SHEET_FORM][ref] = value
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+# --- download -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["officer", "opdc_admin", "analyst"])
+def test_the_officer_and_opdc_download_the_prefilled_workbook(plan: Plan, request, who: str) -> None:  # type: ignore[no-untyped-def]
+    response = login(request.getfixturevalue(who)).get(DOWNLOAD)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == XLSX_CONTENT_TYPE
+    assert response["Content-Disposition"] == 'attachment; filename="khamrap-2551-50.xlsx"'
+    assert workbook_read(response.content).plan == plan_tree(plan)
+
+
+@pytest.mark.parametrize("who", ["other_officer", "cluster_officer", "governor", "viewer"])
+def test_nobody_else_downloads_the_workbook(plan: Plan, request, who: str) -> None:  # type: ignore[no-untyped-def]
+    response = login(request.getfixturevalue(who)).get(DOWNLOAD)
+
+    assert response.status_code == 403
+    assert b"PK" not in response.content[:2]
+
+
+def test_a_cluster_officer_downloads_the_clusters_workbook(cluster_officer) -> None:  # type: ignore[no-untyped-def]
+    response = login(cluster_officer).get(reverse("plan-workbook", args=[2551, "NU1"]))
+
+    assert response.status_code == 200
+    assert workbook_read(response.content).org_code == "NU1"
+    assert not Plan.objects.exists()  # downloading writes nothing
+
+
+def test_anonymous_visitors_are_sent_to_log_in(plan: Plan) -> None:
+    for url in (DOWNLOAD, UPLOAD, BULK):
+        response = Client().get(url)
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_an_unknown_organisation_or_year_is_not_found(officer) -> None:  # type: ignore[no-untyped-def]
+    client = login(officer)
+    assert client.get(reverse("plan-workbook", args=[2551, "ZZ"])).status_code == 404
+    assert client.get(reverse("plan-workbook", args=[2600, "50"])).status_code == 404
+
+
+# --- upload ---------------------------------------------------------------------------------------
+
+
+def test_the_officer_uploads_two_changed_targets_and_sees_exactly_those_two_changes(
+    plan: Plan, officer
+) -> None:  # type: ignore[no-untyped-def]
+    client = login(officer)
+    data = _edit(client.get(DOWNLOAD).content, {"L3": 5.5, "L4": 141000})
+
+    response = client.post(UPLOAD, {"workbook": _file(data)})
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-status="accepted"' in body
+    assert "ตัวชี้วัดทั้งหมด 8 ตัว: เพิ่ม 0 · แก้ไข 2 · ลบ 0" in body
+    assert body.count("<td>ค่าเป้าหมาย</td>") == 2
+    assert "<td>5</td><td>5.5</td>" in body and "<td>140000</td><td>141000</td>" in body
+
+
+def test_an_upload_with_mistakes_shows_the_whole_problem_table(plan: Plan, officer) -> None:  # type: ignore[no-untyped-def]
+    client = login(officer)
+    data = _edit(client.get(DOWNLOAD).content, {"F3": "ห้า", "D4": None})
+    tree = plan_tree(plan)
+
+    body = client.post(UPLOAD, {"workbook": _file(data)}).content.decode()
+
+    assert 'data-status="refused"' in body
+    assert (
+        '<td>แบบฟอร์ม</td><td class="num">3</td><td>F</td><td>น้ำหนัก ต้องเป็นตัวเลข (พบ &quot;ห้า&quot;)</td>'
+        in body
+    )
+    assert '<td>แบบฟอร์ม</td><td class="num">4</td><td>D</td><td>กรุณาระบุชื่อตัวชี้วัด</td>' in body
+    assert plan_tree(plan) == tree
+
+
+def test_an_unchanged_upload_says_so(plan: Plan, officer) -> None:  # type: ignore[no-untyped-def]
+    client = login(officer)
+
+    body = client.post(UPLOAD, {"workbook": _file(client.get(DOWNLOAD).content)}).content.decode()
+
+    assert 'data-status="unchanged"' in body
+    assert "ข้อมูลในไฟล์ตรงกับที่บันทึกไว้แล้วทุกช่อง" in body
+    assert "แบบฟอร์ม.xlsx" in body  # listed among the uploads
+
+
+def test_a_post_without_a_file_is_a_bad_request(plan: Plan, officer) -> None:  # type: ignore[no-untyped-def]
+    response = login(officer).post(UPLOAD, {})
+
+    assert response.status_code == 400
+    assert "กรุณาเลือกไฟล์" in response.content.decode()
+    assert not WorkbookUpload.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["other_officer", "opdc_admin", "analyst", "governor", "viewer"])
+def test_nobody_but_the_organisations_officers_uploads(plan: Plan, request, who: str) -> None:  # type: ignore[no-untyped-def]
+    data = _edit(workbook_export(plan=plan), {"L3": 6})
+    client = login(request.getfixturevalue(who))
+    tree, revision = plan_tree(plan), plan.revision
+
+    assert client.get(UPLOAD).status_code == 403
+    assert client.post(UPLOAD, {"workbook": _file(data)}).status_code == 403
+
+    plan.refresh_from_db()
+    assert (plan_tree(plan), plan.revision) == (tree, revision)
+    assert not WorkbookUpload.objects.exists()
+
+
+def test_a_province_officer_cannot_upload_its_workbook_into_another_province(
+    plan: Plan, other_officer
+) -> None:  # type: ignore[no-untyped-def]
+    # Lamphun's officer posts Chiang Mai's workbook to Lamphun's own page: refused as another org's file
+    client = login(other_officer)
+    data = _edit(workbook_export(plan=plan), {"L3": 6})
+
+    body = client.post(
+        reverse("plan-workbook-upload", args=[2551, "51"]), {"workbook": _file(data)}
+    ).content.decode()
+
+    assert 'data-status="refused"' in body
+    assert "ไฟล์นี้เป็นแบบฟอร์มของเชียงใหม่" in body
+    assert plan_tree(plan) == plan_tree(Plan.objects.get(pk=plan.pk))
+    assert Plan.objects.get(organisation__code="51").kpis.count() == 0
+
+
+# --- bulk import ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["analyst", "officer", "viewer"])
+def test_only_the_administrator_reaches_the_bulk_import(fy2551, request, who: str) -> None:  # type: ignore[no-untyped-def]
+    client = login(request.getfixturevalue(who))
+
+    assert client.get(BULK).status_code == 403
+    assert client.post(BULK, {"archive": _file(b"PK", "a.zip")}).status_code == 403
+    assert not BulkImport.objects.exists()
+
+
+def test_the_administrator_sees_the_bulk_import_page_and_a_clear_error_for_a_non_zip(
+    fy2551: FiscalYear, opdc_admin: User
+) -> None:
+    client = login(opdc_admin)
+
+    assert client.get(BULK).status_code == 200
+    response = client.post(BULK, {"archive": _file(b"MZ\x00\x00", "virus.zip")})
+
+    assert response.status_code == 400
+    assert "ไฟล์นี้ไม่ใช่ไฟล์ zip" in response.content.decode()
+    assert not BulkImport.objects.exists()
+
+
+def test_the_bulk_progress_page_is_the_administrators_only(fy2551, opdc_admin, analyst) -> None:  # type: ignore[no-untyped-def]
+    bulk = BulkImport.objects.create(
+        fiscal_year=fy2551, original_name="a.zip", created_by=opdc_admin, total=2
+    )
+    url = reverse("bulk-import-detail", args=[2551, bulk.pk])
+
+    assert login(analyst).get(url).status_code == 403
+    page = login(opdc_admin).get(url).content.decode()
+    assert f'hx-get="{url}"' in page and "ตรวจแล้ว 0 จาก 2 ไฟล์" in page
+    assert login(opdc_admin).get(reverse("bulk-import-detail", args=[2552, bulk.pk])).status_code == 404
