@@ -246,7 +246,9 @@ def kpi_save(request: AuthenticatedRequest, year: int, org: str, pk: int) -> Htt
         else:
             messages.success(request, f"บันทึกตัวชี้วัด {kpi.code} แล้ว")
         return _back(year, org, f"kpi-{kpi.pk}")
-    problems = {p.field: p.message(get_language()) for p in kpi_problems(kpi_data(kpi, list(kpi.levels.all())))}
+    problems = {
+        p.field: p.message(get_language()) for p in kpi_problems(kpi_data(kpi, list(kpi.levels.all())))
+    }
     for field, errors in form.errors.items():
         problems[field] = " ".join(str(m) for m in errors)
     tree = plan_tree(plan)

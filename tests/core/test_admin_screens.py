@@ -52,5 +52,8 @@ def test_the_administrator_sees_frameworks(opdc_admin, fy2551: FiscalYear) -> No
 def test_nobody_else_enters_even_when_staff(analyst, officer, fy2551: FiscalYear) -> None:  # type: ignore[no-untyped-def]
     for user in (analyst, officer):
         client = login(_staff(user))
-        assert client.get(reverse("admin:frameworks_fiscalyear_change", args=[fy2551.pk])).status_code in {302, 403}
+        assert client.get(reverse("admin:frameworks_fiscalyear_change", args=[fy2551.pk])).status_code in {
+            302,
+            403,
+        }
         assert b"frameworks" not in client.get(reverse("admin:index")).content

@@ -152,5 +152,7 @@ def test_pure_packages_import_no_django(module: str) -> None:
 
 def test_thai_is_the_default_whatever_the_browser_asks(analyst) -> None:  # type: ignore[no-untyped-def]
     client = login(analyst)
-    body = client.get(reverse("fiscal-year", args=[2551]), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    body = client.get(
+        reverse("fiscal-year", args=[2551]), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9"
+    ).content.decode()
     assert "15 ตุลาคม 2550" in body and '<html lang="th">' in body
