@@ -3,7 +3,7 @@
 from dataclasses import asdict
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.db.models import F, Max
@@ -74,11 +74,7 @@ def plan_changed(*, plan: Plan, actor: User | None, kind: str = PlanEventKind.ED
 
 def plan_renumber(plan: Plan) -> None:
     """Give indicator 1's sub-KPIs their codes (1.1, 1.2 …) in tree order."""
-    framework = plan_framework(plan)
-    prefix = "1"
-    if framework is not None:
-        indicator = framework.indicators.filter(is_plan_indicator=True).first()
-        prefix = indicator.code if indicator else "1"
+    prefix = _plan_indicator_code(plan)
     kpis = list(
         Kpi.objects.filter(plan=plan).order_by(
             "goal__issue__position", "goal__issue__pk", "goal__position", "goal__pk", "position", "pk"
@@ -108,52 +104,120 @@ def plan_tree_replace(*, plan: Plan, data: PlanData, actor: User | None, note: s
     """Make the plan's tree exactly ``data``, keeping each KPI's identity (``uid``). All or nothing.
 
     Returns False and writes nothing when ``data`` equals what is stored (an unchanged workbook).
+    Issues and goals are matched by position and KPIs by uid, and only the rows that differ are
+    written, so a workbook with two changed targets costs two KPI updates, not a rewrite of the tree.
     """
     plan = _lock(plan)
     _require_editable(plan, actor)
     if _comparable(plan_tree(plan)) == _comparable(data):
         return False
-    existing = {str(k.uid): k for k in Kpi.objects.filter(plan=plan)}
-    old_issue_ids = list(StrategicIssue.objects.filter(plan=plan).values_list("pk", flat=True))
-    keep: set[str] = set()
+    prefix = _plan_indicator_code(plan)
+    issues = _rows_by_position(
+        list(StrategicIssue.objects.filter(plan=plan).order_by("position", "pk")),
+        [StrategicIssue(plan=plan, position=i, name=d.name) for i, d in enumerate(data.issues)],
+        model=StrategicIssue,
+    )
+    old_goals: dict[int, list[Goal]] = {}
+    for goal in Goal.objects.filter(issue__plan=plan).order_by("position", "pk"):
+        old_goals.setdefault(goal.issue_id, []).append(goal)
+    wanted_goals = [
+        Goal(issue=issue, position=g, name=goal_data.name)
+        for issue, issue_data in zip(issues, data.issues, strict=True)
+        for g, goal_data in enumerate(issue_data.goals)
+    ]
+    goals = _rows_by_position(
+        [goal for issue in issues for goal in old_goals.get(issue.pk, [])],
+        wanted_goals,
+        model=Goal,
+        key=lambda goal: (goal.issue_id, goal.position),
+    )
+    goal_of = {(goal.issue_id, goal.position): goal for goal in goals}
+    existing = {str(k.uid): k for k in Kpi.objects.filter(plan=plan).prefetch_related("levels")}
+    kept: set[str] = set()
     to_create: list[Kpi] = []
     to_update: list[Kpi] = []
-    levels: list[tuple[Kpi, KpiData]] = []
+    relevel: list[tuple[Kpi, KpiData]] = []
     position = 0
-    for issue_position, issue_data in enumerate(data.issues):
-        issue = StrategicIssue.objects.create(plan=plan, position=issue_position, name=issue_data.name)
-        for goal_position, goal_data in enumerate(issue_data.goals):
-            goal = Goal.objects.create(issue=issue, position=goal_position, name=goal_data.name)
-            for kpi_data_item in goal_data.kpis:
+    for issue, issue_data in zip(issues, data.issues, strict=True):
+        for g, goal_data in enumerate(issue_data.goals):
+            goal = goal_of[(issue.pk, g)]
+            for item in goal_data.kpis:
                 position += 1
-                values = _kpi_values(kpi_data_item)
-                kpi = existing.get(kpi_data_item.uid or "")
-                if kpi is not None and kpi_data_item.uid not in keep:
-                    keep.add(str(kpi.uid))
-                    for name, value in values.items():
-                        setattr(kpi, name, value)
-                    kpi.goal, kpi.position = goal, position
-                    to_update.append(kpi)
+                values = {**_kpi_values(item), "goal_id": goal.pk, "position": position}
+                values["code"] = f"{prefix}.{position}"
+                kpi = existing.get(item.uid or "")
+                if kpi is not None and str(kpi.uid) not in kept:
+                    kept.add(str(kpi.uid))
+                    if any(getattr(kpi, name) != value for name, value in values.items()):
+                        for name, value in values.items():
+                            setattr(kpi, name, value)
+                        to_update.append(kpi)
+                    if _levels_of(kpi) != _wanted_levels(item):
+                        relevel.append((kpi, item))
                 else:
-                    kpi = Kpi(plan=plan, goal=goal, position=position, **values)
+                    kpi = Kpi(plan=plan, **values)
                     to_create.append(kpi)
-                levels.append((kpi, kpi_data_item))
-    update_fields = [*_kpi_values(KpiData(name="")).keys(), "goal", "position"]
-    Kpi.objects.bulk_update(to_update, update_fields)
+                    relevel.append((kpi, item))
+    Kpi.objects.bulk_update(to_update, [*_kpi_values(KpiData(name="")).keys(), "goal_id", "position", "code"])
     Kpi.objects.bulk_create(to_create)
-    Kpi.objects.filter(plan=plan).exclude(uid__in=[k.uid for k in to_update + to_create]).delete()
-    StrategicIssue.objects.filter(pk__in=old_issue_ids).delete()
-    MilestoneLevel.objects.filter(kpi__plan=plan).delete()
+    Kpi.objects.filter(plan=plan).exclude(
+        uid__in=[k.uid for k in to_update + to_create] + list(kept)
+    ).delete()
+    Goal.objects.filter(issue__plan=plan).exclude(pk__in=[g.pk for g in goals]).delete()
+    StrategicIssue.objects.filter(plan=plan).exclude(pk__in=[i.pk for i in issues]).delete()
+    MilestoneLevel.objects.filter(kpi__in=[kpi for kpi, _ in relevel if kpi.pk]).delete()
     MilestoneLevel.objects.bulk_create(
-        MilestoneLevel(kpi=kpi, level=lv.level, description=lv.description, substeps=list(lv.substeps))
-        for kpi, item in levels
-        if item.kpi_type == KpiType.MILESTONE
-        for lv in item.levels
-        if lv.description.strip()
+        MilestoneLevel(kpi=kpi, level=level, description=description, substeps=list(substeps))
+        for kpi, item in relevel
+        for level, description, substeps in _wanted_levels(item)
     )
-    plan_renumber(plan)
     plan_changed(plan=plan, actor=actor, kind=PlanEventKind.IMPORTED, note=note)
     return True
+
+
+def _plan_indicator_code(plan: Plan) -> str:
+    """The code of indicator 1 in the plan's framework: its sub-KPIs are numbered under it."""
+    framework = plan_framework(plan)
+    indicator = framework.indicators.filter(is_plan_indicator=True).first() if framework else None
+    return indicator.code if indicator else "1"
+
+
+RowT = TypeVar("RowT", StrategicIssue, Goal)
+
+
+def _rows_by_position(
+    old: list[RowT], wanted: list[RowT], *, model: type[RowT], key: Any = None
+) -> list[RowT]:
+    """Reuse the stored rows in order for the wanted ones (renaming where needed); create the rest."""
+    by_key = {key(row): row for row in old} if key else dict(enumerate(old))
+    result: list[RowT] = []
+    renamed: list[RowT] = []
+    new: list[RowT] = []
+    for index, row in enumerate(wanted):
+        stored = by_key.get(key(row) if key else index)
+        if stored is None:
+            new.append(row)
+            result.append(row)
+            continue
+        if (stored.name, stored.position) != (row.name, row.position):
+            stored.name, stored.position = row.name, row.position
+            renamed.append(stored)
+        result.append(stored)
+    model.objects.bulk_update(renamed, ["name", "position"])
+    model.objects.bulk_create(new)
+    return result
+
+
+def _levels_of(kpi: Kpi) -> list[tuple[int, str, tuple[str, ...]]]:
+    return [(lv.level, lv.description, tuple(lv.substeps)) for lv in kpi.levels.all()]
+
+
+def _wanted_levels(item: KpiData) -> list[tuple[int, str, tuple[str, ...]]]:
+    if item.kpi_type != KpiType.MILESTONE:
+        return []
+    return sorted(
+        (lv.level, lv.description, tuple(lv.substeps)) for lv in item.levels if lv.description.strip()
+    )
 
 
 def _comparable(data: PlanData) -> dict[str, Any]:

@@ -10,7 +10,7 @@ import pytest
 from khamrap.core.errors import DomainError
 from khamrap.plans import services
 from khamrap.plans.demo import sample_plan
-from khamrap.plans.models import Kpi, Plan, PlanSnapshot, PlanStatus
+from khamrap.plans.models import Goal, Kpi, MilestoneLevel, Plan, PlanSnapshot, PlanStatus
 from khamrap.plans.selectors import plan_tree
 
 BKK = ZoneInfo("Asia/Bangkok")
@@ -158,3 +158,58 @@ def test_moving_a_kpi_renumbers_codes(plan: Plan, officer) -> None:  # type: ign
     assert sorted(Kpi.objects.filter(plan=plan).values_list("code", flat=True)) == [
         f"1.{n}" for n in range(1, 8)
     ]
+
+
+def test_tree_replace_keeps_issue_and_goal_rows_and_rewrites_only_what_changed(plan: Plan, officer) -> None:  # type: ignore[no-untyped-def]
+    # given the stored tree, with a renamed issue, a new milestone description and one target changed
+    issue_ids = list(plan.issues.order_by("position").values_list("pk", flat=True))
+    goal_ids = sorted(Goal.objects.filter(issue__plan=plan).values_list("pk", flat=True))
+    tree = plan_tree(plan)
+    first_issue = tree.issues[0]
+    goal = first_issue.goals[0]
+    milestone = goal.kpis[2]
+    levels = (
+        *milestone.levels[:2],
+        replace(milestone.levels[2], description="ดำเนินการครบทุกอำเภอ"),
+        *milestone.levels[3:],
+    )
+    kpis = (replace(goal.kpis[0], target=Decimal("5.5")), goal.kpis[1], replace(milestone, levels=levels))
+    changed = replace(first_issue, name="ประเด็นที่เปลี่ยนชื่อ", goals=(replace(goal, kpis=kpis),))
+    untouched_level_ids = set(
+        MilestoneLevel.objects.filter(kpi__code="1.7", kpi__plan=plan).values_list("pk", flat=True)
+    )
+    # when
+    services.plan_tree_replace(
+        plan=plan, data=replace(tree, issues=(changed, *tree.issues[1:])), actor=officer
+    )
+    # then the rows keep their ids, the values are new, the other milestone's levels were not rewritten
+    assert list(plan.issues.order_by("position").values_list("pk", flat=True)) == issue_ids
+    assert sorted(Goal.objects.filter(issue__plan=plan).values_list("pk", flat=True)) == goal_ids
+    assert plan.issues.get(pk=issue_ids[0]).name == "ประเด็นที่เปลี่ยนชื่อ"
+    assert Kpi.objects.get(plan=plan, code="1.1").target == Decimal("5.5")
+    assert (
+        MilestoneLevel.objects.get(kpi__plan=plan, kpi__code="1.3", level=3).description
+        == "ดำเนินการครบทุกอำเภอ"
+    )
+    assert (
+        set(MilestoneLevel.objects.filter(kpi__code="1.7", kpi__plan=plan).values_list("pk", flat=True))
+        == untouched_level_ids
+    )
+
+
+def test_tree_replace_moves_a_kpi_between_goals_and_drops_empty_ones(plan: Plan, officer) -> None:  # type: ignore[no-untyped-def]
+    # given: the last issue's two goals merged into one, the first issue dropped
+    tree = plan_tree(plan)
+    last = tree.issues[2]
+    merged = replace(last, goals=(replace(last.goals[0], kpis=(*last.goals[0].kpis, *last.goals[1].kpis)),))
+    services.plan_tree_replace(plan=plan, data=replace(tree, issues=(tree.issues[1], merged)), actor=officer)
+    # then codes follow the new order and the stored tree is exactly the data
+    stored = plan_tree(plan)
+    assert [k.code for k in stored.kpis()] == ["1.1", "1.2", "1.3", "1.4", "1.5"]
+    assert [k.uid for k in stored.kpis()] == [
+        k.uid for k in (*tree.issues[1].goals[0].kpis, *merged.goals[0].kpis)
+    ]
+    assert (plan.issues.count(), Goal.objects.filter(issue__plan=plan).count()) == (2, 2)
+    assert not services.plan_tree_replace(
+        plan=plan, data=replace(tree, issues=(tree.issues[1], merged)), actor=officer
+    )
