@@ -107,8 +107,7 @@ def plan_tree_replace(*, plan: Plan, data: PlanData, actor: User | None, note: s
     Issues and goals are matched by position and KPIs by uid, and only the rows that differ are
     written, so a workbook with two changed targets costs two KPI updates, not a rewrite of the tree.
     """
-    plan = _lock(plan)
-    _require_editable(plan, actor)
+    plan = plan_lock_for_change(plan=plan, actor=actor)
     if _comparable(plan_tree(plan)) == _comparable(data):
         return False
     prefix = _plan_indicator_code(plan)
@@ -248,8 +247,7 @@ def _comparable(data: PlanData) -> dict[str, Any]:
 
 @transaction.atomic
 def issue_add(*, plan: Plan, actor: User, name: str) -> StrategicIssue:
-    plan = _lock(plan)
-    _require_editable(plan, actor)
+    plan = plan_lock_for_change(plan=plan, actor=actor)
     last = StrategicIssue.objects.filter(plan=plan).aggregate(m=Max("position"))["m"]
     issue = StrategicIssue.objects.create(plan=plan, name=name.strip(), position=(last or 0) + 1)
     plan_changed(plan=plan, actor=actor)
@@ -258,16 +256,14 @@ def issue_add(*, plan: Plan, actor: User, name: str) -> StrategicIssue:
 
 @transaction.atomic
 def issue_rename(*, issue: StrategicIssue, actor: User, name: str) -> None:
-    plan = _lock(issue.plan)
-    _require_editable(plan, actor)
+    plan = plan_lock_for_change(plan=issue.plan, actor=actor)
     StrategicIssue.objects.filter(pk=issue.pk).update(name=name.strip())
     plan_changed(plan=plan, actor=actor)
 
 
 @transaction.atomic
 def issue_delete(*, issue: StrategicIssue, actor: User) -> None:
-    plan = _lock(issue.plan)
-    _require_editable(plan, actor)
+    plan = plan_lock_for_change(plan=issue.plan, actor=actor)
     issue.delete()
     plan_renumber(plan)
     plan_changed(plan=plan, actor=actor)
@@ -275,8 +271,7 @@ def issue_delete(*, issue: StrategicIssue, actor: User) -> None:
 
 @transaction.atomic
 def goal_add(*, issue: StrategicIssue, actor: User, name: str) -> Goal:
-    plan = _lock(issue.plan)
-    _require_editable(plan, actor)
+    plan = plan_lock_for_change(plan=issue.plan, actor=actor)
     last = Goal.objects.filter(issue=issue).aggregate(m=Max("position"))["m"]
     goal = Goal.objects.create(issue=issue, name=name.strip(), position=(last or 0) + 1)
     plan_changed(plan=plan, actor=actor)
@@ -285,16 +280,14 @@ def goal_add(*, issue: StrategicIssue, actor: User, name: str) -> Goal:
 
 @transaction.atomic
 def goal_rename(*, goal: Goal, actor: User, name: str) -> None:
-    plan = _lock(goal.issue.plan)
-    _require_editable(plan, actor)
+    plan = plan_lock_for_change(plan=goal.issue.plan, actor=actor)
     Goal.objects.filter(pk=goal.pk).update(name=name.strip())
     plan_changed(plan=plan, actor=actor)
 
 
 @transaction.atomic
 def goal_delete(*, goal: Goal, actor: User) -> None:
-    plan = _lock(goal.issue.plan)
-    _require_editable(plan, actor)
+    plan = plan_lock_for_change(plan=goal.issue.plan, actor=actor)
     goal.delete()
     plan_renumber(plan)
     plan_changed(plan=plan, actor=actor)
@@ -302,8 +295,7 @@ def goal_delete(*, goal: Goal, actor: User) -> None:
 
 @transaction.atomic
 def kpi_add(*, goal: Goal, actor: User, name: str, kpi_type: str = KpiType.QUANTITATIVE) -> Kpi:
-    plan = _lock(goal.issue.plan)
-    _require_editable(plan, actor)
+    plan = plan_lock_for_change(plan=goal.issue.plan, actor=actor)
     last = Kpi.objects.filter(goal=goal).aggregate(m=Max("position"))["m"]
     kpi = Kpi.objects.create(
         plan=plan, goal=goal, name=name.strip(), kpi_type=kpi_type, position=(last or 0) + 1
@@ -319,8 +311,7 @@ def kpi_update(
     *, kpi: Kpi, actor: User, values: dict[str, Any], levels: dict[int, tuple[str, list[str]]]
 ) -> Kpi:
     """Save a draft of one KPI row (the web form autosaves through here)."""
-    plan = _lock(kpi.plan)
-    _require_editable(plan, actor)
+    plan = plan_lock_for_change(plan=kpi.plan, actor=actor)
     for name, value in values.items():
         setattr(kpi, name, value)
     kpi.save()
@@ -335,8 +326,7 @@ def kpi_update(
 
 @transaction.atomic
 def kpi_delete(*, kpi: Kpi, actor: User) -> None:
-    plan = _lock(kpi.plan)
-    _require_editable(plan, actor)
+    plan = plan_lock_for_change(plan=kpi.plan, actor=actor)
     kpi.delete()
     plan_renumber(plan)
     plan_changed(plan=plan, actor=actor)
@@ -345,8 +335,7 @@ def kpi_delete(*, kpi: Kpi, actor: User) -> None:
 @transaction.atomic
 def kpi_move(*, kpi: Kpi, actor: User, offset: int) -> None:
     """Move a KPI up (-1) or down (+1) within its goal; codes follow."""
-    plan = _lock(kpi.plan)
-    _require_editable(plan, actor)
+    plan = plan_lock_for_change(plan=kpi.plan, actor=actor)
     siblings = list(Kpi.objects.filter(goal_id=kpi.goal_id).order_by("position", "pk"))
     index = next(i for i, k in enumerate(siblings) if k.pk == kpi.pk)
     target = index + offset
@@ -439,8 +428,7 @@ def _mark_received(plan: Plan, actor: User, when: datetime) -> None:
 def plan_submit(*, plan: Plan, actor: User, when: datetime | None = None) -> Plan:
     """The officer sends the plan: to the governor first when the framework asks for approval."""
     when = when or timezone.now()
-    plan = _lock(plan)
-    _require_editable(plan, actor)
+    plan = plan_lock_for_change(plan=plan, actor=actor)
     _require_window_open(plan, when)
     problems = submission_problems(plan)
     if problems:

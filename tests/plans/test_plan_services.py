@@ -9,20 +9,12 @@ import pytest
 
 from khamrap.core.errors import DomainError
 from khamrap.plans import services
-from khamrap.plans.demo import sample_plan
 from khamrap.plans.models import Goal, Kpi, MilestoneLevel, Plan, PlanSnapshot, PlanStatus
 from khamrap.plans.selectors import plan_tree
 
 BKK = ZoneInfo("Asia/Bangkok")
 ON_TIME = datetime(2007, 10, 15, 23, 59, tzinfo=BKK)
 LATE = datetime(2007, 10, 16, 0, 1, tzinfo=BKK)
-
-
-@pytest.fixture
-def plan(fy2551, org, officer) -> Plan:  # type: ignore[no-untyped-def]
-    plan = services.plan_get_or_create(fiscal_year=fy2551, organisation=org("50"))
-    services.plan_tree_replace(plan=plan, data=sample_plan(), actor=officer)
-    return plan
 
 
 def test_tree_replace_numbers_kpis_in_tree_order(plan: Plan) -> None:

@@ -7,16 +7,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from khamrap.plans import services
-from khamrap.plans.demo import sample_plan
 from khamrap.plans.models import Kpi, Plan, PlanStatus
 from tests.conftest import login
-
-
-@pytest.fixture
-def plan(fy2551, org, officer) -> Plan:  # type: ignore[no-untyped-def]
-    plan = services.plan_get_or_create(fiscal_year=fy2551, organisation=org("50"))
-    services.plan_tree_replace(plan=plan, data=sample_plan(), actor=officer)
-    return plan
 
 
 def _kpi(plan: Plan, code: str) -> Kpi:

@@ -17,11 +17,6 @@ from khamrap.plans.workbook import SHEET_FORM
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):  # type: ignore[no-untyped-def]
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def plan(fy2551, org) -> Plan:  # type: ignore[no-untyped-def]
     plan = services.plan_get_or_create(fiscal_year=fy2551, organisation=org("50"))

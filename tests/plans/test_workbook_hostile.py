@@ -15,27 +15,12 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from khamrap.accounts.models import User
-from khamrap.plans import services
-from khamrap.plans.demo import sample_plan
 from khamrap.plans.models import Kpi, Plan, WorkbookUpload
 from khamrap.plans.selectors import plan_tree
 from khamrap.plans.workbook import MACROS, NOT_XLSX, SHEET_FORM, ZIP_BOMB, workbook_export
 from khamrap.plans.workbook_services import workbook_import
 
 MEGABYTE = 1024 * 1024
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):  # type: ignore[no-untyped-def]
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def plan(fy2551, org, officer) -> Plan:  # type: ignore[no-untyped-def]
-    plan = services.plan_get_or_create(fiscal_year=fy2551, organisation=org("50"))
-    services.plan_tree_replace(plan=plan, data=sample_plan(), actor=officer)
-    plan.refresh_from_db()
-    return plan
 
 
 def _members(data: bytes) -> dict[str, bytes]:

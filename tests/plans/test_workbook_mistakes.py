@@ -7,30 +7,14 @@ and 4 of the milestone sheet).
 import io
 from datetime import datetime
 
-import pytest
 from openpyxl import load_workbook
 
-from khamrap.plans import services
-from khamrap.plans.demo import sample_plan
 from khamrap.plans.models import Kpi, Plan, WorkbookUpload
 from khamrap.plans.selectors import plan_tree
 from khamrap.plans.workbook import SHEET_FORM, SHEET_MILESTONES, workbook_export, workbook_read
 from khamrap.plans.workbook_services import workbook_import
 
 FORM, MILESTONES = SHEET_FORM, SHEET_MILESTONES
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):  # type: ignore[no-untyped-def]
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def plan(fy2551, org, officer) -> Plan:  # type: ignore[no-untyped-def]
-    plan = services.plan_get_or_create(fiscal_year=fy2551, organisation=org("50"))
-    services.plan_tree_replace(plan=plan, data=sample_plan(), actor=officer)
-    plan.refresh_from_db()
-    return plan
 
 
 def _edit(data: bytes, changes: dict[str, dict[str, object]]) -> bytes:

@@ -39,19 +39,6 @@ from khamrap.plans.workbook_services import workbook_import
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "workbook-sample-libreoffice.xlsx"
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):  # type: ignore[no-untyped-def]
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def plan(fy2551, org, officer) -> Plan:  # type: ignore[no-untyped-def]
-    plan = services.plan_get_or_create(fiscal_year=fy2551, organisation=org("50"))
-    services.plan_tree_replace(plan=plan, data=sample_plan(), actor=officer)
-    plan.refresh_from_db()
-    return plan
-
-
 def _edit(data: bytes, sheet: str, cells: dict[str, object]) -> bytes:
     wb = load_workbook(io.BytesIO(data))
     for ref, value in cells.items():

@@ -9,8 +9,6 @@ from openpyxl import load_workbook
 
 from khamrap.accounts.models import User
 from khamrap.frameworks.models import FiscalYear
-from khamrap.plans import services
-from khamrap.plans.demo import sample_plan
 from khamrap.plans.models import BulkImport, Plan, WorkbookUpload
 from khamrap.plans.selectors import plan_tree
 from khamrap.plans.workbook import SHEET_FORM, XLSX_CONTENT_TYPE, workbook_export, workbook_read
@@ -19,19 +17,6 @@ from tests.conftest import login
 DOWNLOAD = reverse("plan-workbook", args=[2551, "50"])
 UPLOAD = reverse("plan-workbook-upload", args=[2551, "50"])
 BULK = reverse("bulk-import", args=[2551])
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):  # type: ignore[no-untyped-def]
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def plan(fy2551, org, officer) -> Plan:  # type: ignore[no-untyped-def]
-    plan = services.plan_get_or_create(fiscal_year=fy2551, organisation=org("50"))
-    services.plan_tree_replace(plan=plan, data=sample_plan(), actor=officer)
-    plan.refresh_from_db()
-    return plan
 
 
 def _file(data: bytes, name: str = "แบบฟอร์ม.xlsx") -> io.BytesIO:

@@ -1,0 +1,23 @@
+"""Fixtures of the plan tests: uploads go to a temporary folder; Chiang Mai's sample plan."""
+
+import pytest
+
+from khamrap.plans import services
+from khamrap.plans.demo import sample_plan
+from khamrap.plans.models import Plan
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):  # type: ignore[no-untyped-def]
+    """Every stored file of a plan test lands in a folder of its own, removed afterwards."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def plan(fy2551, org, officer) -> Plan:  # type: ignore[no-untyped-def]
+    """Chiang Mai's FY2551 plan holding ``sample_plan()``: three issues, eight KPIs, weights adding to 35."""
+    plan = services.plan_get_or_create(fiscal_year=fy2551, organisation=org("50"))
+    services.plan_tree_replace(plan=plan, data=sample_plan(), actor=officer)
+    plan.refresh_from_db()
+    return plan
