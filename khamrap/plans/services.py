@@ -332,19 +332,46 @@ def kpi_delete(*, kpi: Kpi, actor: User) -> None:
     plan_changed(plan=plan, actor=actor)
 
 
+SiblingT = TypeVar("SiblingT", StrategicIssue, Goal, Kpi)
+
+
+def _swap_with_neighbour(siblings: list[SiblingT], item: SiblingT, offset: int) -> list[SiblingT]:
+    """The siblings renumbered after moving ``item`` up (-1) or down (+1); unchanged at either end."""
+    index = next(i for i, sibling in enumerate(siblings) if sibling.pk == item.pk)
+    target = index + offset
+    if 0 <= target < len(siblings):
+        siblings[index], siblings[target] = siblings[target], siblings[index]
+    for position, sibling in enumerate(siblings, start=1):
+        sibling.position = position
+    return siblings
+
+
+@transaction.atomic
+def issue_move(*, issue: StrategicIssue, actor: User, offset: int) -> None:
+    """Move a strategic issue up (-1) or down (+1); the codes of the KPIs under it follow."""
+    plan = plan_lock_for_change(plan=issue.plan, actor=actor)
+    siblings = list(StrategicIssue.objects.filter(plan=plan).order_by("position", "pk"))
+    StrategicIssue.objects.bulk_update(_swap_with_neighbour(siblings, issue, offset), ["position"])
+    plan_renumber(plan)
+    plan_changed(plan=plan, actor=actor)
+
+
+@transaction.atomic
+def goal_move(*, goal: Goal, actor: User, offset: int) -> None:
+    """Move a goal up (-1) or down (+1) within its strategic issue."""
+    plan = plan_lock_for_change(plan=goal.issue.plan, actor=actor)
+    siblings = list(Goal.objects.filter(issue_id=goal.issue_id).order_by("position", "pk"))
+    Goal.objects.bulk_update(_swap_with_neighbour(siblings, goal, offset), ["position"])
+    plan_renumber(plan)
+    plan_changed(plan=plan, actor=actor)
+
+
 @transaction.atomic
 def kpi_move(*, kpi: Kpi, actor: User, offset: int) -> None:
     """Move a KPI up (-1) or down (+1) within its goal; codes follow."""
     plan = plan_lock_for_change(plan=kpi.plan, actor=actor)
     siblings = list(Kpi.objects.filter(goal_id=kpi.goal_id).order_by("position", "pk"))
-    index = next(i for i, k in enumerate(siblings) if k.pk == kpi.pk)
-    target = index + offset
-    if not 0 <= target < len(siblings):
-        return
-    siblings[index], siblings[target] = siblings[target], siblings[index]
-    for position, sibling in enumerate(siblings, start=1):
-        sibling.position = position
-    Kpi.objects.bulk_update(siblings, ["position"])
+    Kpi.objects.bulk_update(_swap_with_neighbour(siblings, kpi, offset), ["position"])
     plan_renumber(plan)
     plan_changed(plan=plan, actor=actor)
 

@@ -278,14 +278,40 @@ def kpi_delete(request: AuthenticatedRequest, year: int, org: str, pk: int) -> H
     return _back(year, org)
 
 
+MOVES = {"up": -1, "down": 1}
+
+
+@login_required
+@require_POST
+@domain_errors
+def issue_move(request: AuthenticatedRequest, year: int, org: str, pk: int) -> HttpResponse:
+    _, _, plan = _plan_for(request, year, org)
+    issue = get_object_or_404(StrategicIssue, pk=pk, plan=plan)
+    if (offset := MOVES.get(request.POST.get("direction", ""))) is None:
+        return HttpResponseBadRequest("direction must be up or down")
+    services.issue_move(issue=issue, actor=request.user, offset=offset)
+    return _back(year, org, f"issue-{issue.pk}")
+
+
+@login_required
+@require_POST
+@domain_errors
+def goal_move(request: AuthenticatedRequest, year: int, org: str, pk: int) -> HttpResponse:
+    _, _, plan = _plan_for(request, year, org)
+    goal = get_object_or_404(Goal, pk=pk, issue__plan=plan)
+    if (offset := MOVES.get(request.POST.get("direction", ""))) is None:
+        return HttpResponseBadRequest("direction must be up or down")
+    services.goal_move(goal=goal, actor=request.user, offset=offset)
+    return _back(year, org, f"goal-{goal.pk}")
+
+
 @login_required
 @require_POST
 @domain_errors
 def kpi_move(request: AuthenticatedRequest, year: int, org: str, pk: int) -> HttpResponse:
     _, _, plan = _plan_for(request, year, org)
     kpi = get_object_or_404(Kpi, pk=pk, plan=plan)
-    offset = {"up": -1, "down": 1}.get(request.POST.get("direction", ""))
-    if offset is None:
+    if (offset := MOVES.get(request.POST.get("direction", ""))) is None:
         return HttpResponseBadRequest("direction must be up or down")
     services.kpi_move(kpi=kpi, actor=request.user, offset=offset)
     return _back(year, org, f"kpi-{kpi.pk}")

@@ -205,3 +205,15 @@ def test_tree_replace_moves_a_kpi_between_goals_and_drops_empty_ones(plan: Plan,
     assert not services.plan_tree_replace(
         plan=plan, data=replace(tree, issues=(tree.issues[1], merged)), actor=officer
     )
+
+
+def test_moving_an_issue_or_goal_renumbers_the_kpis_under_it(plan: Plan, officer) -> None:  # type: ignore[no-untyped-def]
+    last_issue = plan.issues.order_by("position").last()
+    services.issue_move(issue=last_issue, actor=officer, offset=-1)
+    assert [i.name for i in plan_tree(plan).issues][1] == last_issue.name
+    assert Kpi.objects.get(plan=plan, name="อัตราการเกิดอุบัติเหตุทางถนนต่อประชากรแสนคน").code == "1.4"
+    second_goal = last_issue.goals.order_by("position").last()
+    services.goal_move(goal=second_goal, actor=officer, offset=-1)
+    assert Kpi.objects.get(plan=plan, name="ร้อยละของครัวเรือนที่ผ่านเกณฑ์ จปฐ.").code == "1.5"
+    services.goal_move(goal=second_goal, actor=officer, offset=-1)  # already first: nothing moves
+    assert Kpi.objects.get(plan=plan, name="ร้อยละของครัวเรือนที่ผ่านเกณฑ์ จปฐ.").code == "1.5"

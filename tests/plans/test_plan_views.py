@@ -136,9 +136,11 @@ def test_another_province_cannot_touch_any_part_of_the_tree(plan: Plan, other_of
     urls = [
         reverse("issue-update", args=[2551, "50", issue.pk]),
         reverse("issue-delete", args=[2551, "50", issue.pk]),
+        reverse("issue-move", args=[2551, "50", issue.pk]),
         reverse("goal-create", args=[2551, "50", issue.pk]),
         reverse("goal-update", args=[2551, "50", goal.pk]),
         reverse("goal-delete", args=[2551, "50", goal.pk]),
+        reverse("goal-move", args=[2551, "50", goal.pk]),
         reverse("kpi-create", args=[2551, "50", goal.pk]),
         reverse("kpi-save", args=[2551, "50", kpi.pk]),
         reverse("kpi-delete", args=[2551, "50", kpi.pk]),
