@@ -23,7 +23,8 @@ from khamrap.frameworks.selectors import fiscal_year_get
 from khamrap.orgs.models import Organisation, OrganisationKind
 from khamrap.plans.models import BulkImport, BulkImportStatus
 from khamrap.plans.services import plan_get_or_create
-from khamrap.plans.workbook import XLSX_CONTENT_TYPE, plan_or_blank, workbook_export, workbook_filename
+from khamrap.plans.workbook import plan_or_blank, workbook_export, workbook_filename
+from khamrap.plans.workbook_guard import XLSX_CONTENT_TYPE
 from khamrap.plans.workbook_services import (
     bulk_import_create,
     bulk_imports_recent,

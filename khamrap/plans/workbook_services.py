@@ -40,12 +40,11 @@ from khamrap.plans.services import plan_get_or_create, plan_tree_replace
 from khamrap.plans.workbook import (
     DIRECTION_LABELS,
     KPI_TYPE_LABELS,
-    WorkbookProblem,
     WorkbookRead,
-    file_problem,
     level_cell_text,
     workbook_read,
 )
+from khamrap.plans.workbook_guard import WorkbookProblem, file_problem
 
 logger = logging.getLogger(__name__)
 

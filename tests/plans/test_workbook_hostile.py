@@ -17,7 +17,8 @@ from openpyxl import Workbook, load_workbook
 from khamrap.accounts.models import User
 from khamrap.plans.models import Kpi, Plan, WorkbookUpload
 from khamrap.plans.selectors import plan_tree
-from khamrap.plans.workbook import MACROS, NOT_XLSX, SHEET_FORM, ZIP_BOMB, workbook_export
+from khamrap.plans.workbook import SHEET_FORM, workbook_export
+from khamrap.plans.workbook_guard import MACROS, NOT_XLSX, ZIP_BOMB
 from khamrap.plans.workbook_services import workbook_import
 
 MEGABYTE = 1024 * 1024
