@@ -156,3 +156,17 @@ def test_thai_is_the_default_whatever_the_browser_asks(analyst) -> None:  # type
         reverse("fiscal-year", args=[2551]), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9"
     ).content.decode()
     assert "15 ตุลาคม 2550" in body and '<html lang="th">' in body
+
+
+def test_an_expired_form_gets_a_thai_page_not_a_technical_one(db: None) -> None:
+    response = Client(enforce_csrf_checks=True).post(reverse("login"), {"username": "x", "password": "y"})
+    body = response.content.decode()
+    assert response.status_code == 403
+    assert "หมดเวลาการใช้งานหน้านี้" in body and "ข้อมูลยังไม่ถูกบันทึก" in body
+    assert "verification failed" not in body and "Forbidden" not in body
+
+
+def test_an_unknown_page_gets_the_thai_404(analyst) -> None:  # type: ignore[no-untyped-def]
+    response = login(analyst).get("/years/2551/plans/XX/")
+    assert response.status_code == 404
+    assert "ไม่พบหน้าที่ต้องการ" in response.content.decode()
