@@ -2,12 +2,17 @@
 
 import pytest
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from khamrap.accounts.models import Role, User
 from khamrap.frameworks.models import FiscalYear
 from khamrap.frameworks.services import fiscal_year_seed
 from khamrap.orgs.models import Organisation
 from khamrap.orgs.services import reference_data_load
+
+# Property tests judge results, not speed: no per-example deadline (CI machines are shared and slow).
+hypothesis_settings.register_profile("khamrap", deadline=None, database=None)
+hypothesis_settings.load_profile("khamrap")
 
 
 @pytest.fixture
