@@ -27,6 +27,7 @@ from khamrap.plans.workbook import plan_or_blank, workbook_export, workbook_file
 from khamrap.plans.workbook_guard import XLSX_CONTENT_TYPE
 from khamrap.plans.workbook_services import (
     bulk_import_create,
+    bulk_import_from_files,
     bulk_imports_recent,
     workbook_import,
     workbook_uploads_recent,
@@ -42,6 +43,7 @@ class WorkbookForm(forms.Form):
 
 class BulkImportForm(forms.Form):
     archive = forms.FileField(
+        required=False,
         label="ไฟล์ zip ที่รวมแบบฟอร์ม Excel (.xlsx) ไว้",
         error_messages={"required": "กรุณาเลือกไฟล์", "empty": "ไฟล์ว่างเปล่า", "invalid": "ไม่พบไฟล์ที่ส่งมา"},
     )
@@ -110,16 +112,25 @@ def bulk_import(request: HttpRequest, year: int) -> HttpResponse:
     form = BulkImportForm(request.POST, request.FILES) if request.method == "POST" else BulkImportForm()
     status = 200
     if request.method == "POST":
+        folder = request.FILES.getlist("folder")
+        if form.is_valid() and not (form.cleaned_data["archive"] or folder):
+            form.add_error("archive", "กรุณาเลือกไฟล์ zip หรือโฟลเดอร์ที่มีแบบฟอร์ม")
         if form.is_valid():
             sent = form.cleaned_data["archive"]
+            dry_run = form.cleaned_data["dry_run"]
             try:
-                bulk = bulk_import_create(
-                    fiscal_year=fiscal_year,
-                    archive=sent,
-                    original_name=sent.name or "bulk.zip",
-                    actor=user,
-                    dry_run=form.cleaned_data["dry_run"],
-                )
+                if sent:
+                    bulk = bulk_import_create(
+                        fiscal_year=fiscal_year,
+                        archive=sent,
+                        original_name=sent.name or "bulk.zip",
+                        actor=user,
+                        dry_run=dry_run,
+                    )
+                else:
+                    bulk = bulk_import_from_files(
+                        fiscal_year=fiscal_year, files=folder, actor=user, dry_run=dry_run
+                    )
             except DomainError as error:
                 form.add_error("archive", error.message_th)
             else:

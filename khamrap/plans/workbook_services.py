@@ -10,15 +10,17 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-from collections.abc import Iterable, Iterator
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
-from zipfile import BadZipFile, ZipFile, ZipInfo
+from zipfile import ZIP_STORED, BadZipFile, ZipFile, ZipInfo
 
 from django.conf import settings
 from django.core.files.base import ContentFile, File
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from khamrap.accounts.access import can_edit_plan_of
@@ -587,6 +589,41 @@ def bulk_import_create(
         bulk_id = bulk.pk
         transaction.on_commit(lambda: bulk_import_run.enqueue(bulk_id))
     return bulk
+
+
+def bulk_import_from_files(
+    *, fiscal_year: FiscalYear, files: Sequence[UploadedFile[bytes]], actor: User, dry_run: bool = False
+) -> BulkImport:
+    """A folder chosen in the browser (many .xlsx files): packed into one zip, then :func:`bulk_import_create`.
+
+    Files that are not .xlsx by name are left out, as they are from a zip; the contents are judged per file
+    by the import itself.
+    """
+    workbooks = [f for f in files if _is_workbook_name(f.name or "")]
+    if not workbooks:
+        raise DomainError("ไม่พบไฟล์แบบฟอร์ม (.xlsx) ในโฟลเดอร์ที่เลือก", "No workbook in the chosen folder")
+    if len(workbooks) > MAX_ARCHIVE_MEMBERS:
+        raise DomainError(
+            f"เลือกไฟล์มากเกินไป (ไม่เกิน {MAX_ARCHIVE_MEMBERS:,} ไฟล์)", "Too many files in the chosen folder"
+        )
+    packed = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - closed below
+    try:
+        with ZipFile(packed, "w", compression=ZIP_STORED) as archive:  # .xlsx files are zips already
+            for number, upload in enumerate(workbooks, start=1):
+                # Browsers send a folder's files with their relative paths; keep only the name, made unique.
+                name = f"{number:03d}-{Path(upload.name or 'workbook.xlsx').name}"
+                with archive.open(name, "w") as member:
+                    for chunk in upload.chunks():
+                        member.write(chunk)
+        return bulk_import_create(
+            fiscal_year=fiscal_year,
+            archive=packed,
+            original_name=f"โฟลเดอร์ ({len(workbooks)} ไฟล์)",
+            actor=actor,
+            dry_run=dry_run,
+        )
+    finally:
+        packed.close()
 
 
 def bulk_import_process(*, bulk_import_id: int) -> None:

@@ -149,3 +149,31 @@ def test_only_the_administrator_creates_a_bulk_import_of_a_real_zip(fy2551, anal
         )
     assert not BulkImport.objects.exists()
     assert not DBTaskResult.objects.exists()
+
+
+def test_a_folder_chosen_in_the_browser_is_imported_like_a_zip(fy2551, opdc_admin, disks: bytes) -> None:  # type: ignore[no-untyped-def]
+    # given: the folder's files as the browser sends them (relative paths, one field, many files)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    with zipfile.ZipFile(io.BytesIO(disks)) as archive:
+        files = [SimpleUploadedFile(name, archive.read(name)) for name in archive.namelist()]
+    # when
+    response = login(opdc_admin).post(reverse("bulk-import", args=[2551]), {"folder": files})
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    # then: the three workbooks (not the .txt) were imported, one result each
+    bulk = BulkImport.objects.get()
+    assert response.status_code == 302
+    assert (bulk.original_name, bulk.status, bulk.total) == ("โฟลเดอร์ (3 ไฟล์)", "done", 3)
+    assert [(r["status"], r["org_code"]) for r in bulk.results] == [
+        ("accepted", "50"),
+        ("accepted", "51"),
+        ("refused", ""),
+    ]
+    assert Kpi.objects.filter(plan__organisation__code__in=["50", "51"]).count() == 16
+
+
+def test_a_bulk_import_needs_a_zip_or_a_folder(fy2551, opdc_admin) -> None:  # type: ignore[no-untyped-def]
+    response = login(opdc_admin).post(reverse("bulk-import", args=[2551]), {})
+    assert response.status_code == 400
+    assert "กรุณาเลือกไฟล์ zip หรือโฟลเดอร์ที่มีแบบฟอร์ม" in response.content.decode()
+    assert not BulkImport.objects.exists()
