@@ -52,10 +52,12 @@ def kpi_data(kpi: Kpi, levels: list[MilestoneLevel]) -> KpiData:
     )
 
 
-def plan_tree(plan: Plan) -> PlanData:
-    """The whole plan as plain data, in a constant number of queries (four)."""
-    issues = list(
-        StrategicIssue.objects.filter(plan=plan).prefetch_related(
+def plan_issues(plan: Plan) -> list[StrategicIssue]:
+    """The plan's issues in order with their goals, KPIs and levels prefetched: four queries in all."""
+    return list(
+        StrategicIssue.objects.filter(plan=plan)
+        .order_by("position", "pk")
+        .prefetch_related(
             Prefetch("goals", queryset=Goal.objects.order_by("position", "pk")),
             Prefetch(
                 "goals__kpis",
@@ -65,6 +67,15 @@ def plan_tree(plan: Plan) -> PlanData:
             ),
         )
     )
+
+
+def plan_tree(plan: Plan) -> PlanData:
+    """The whole plan as plain data, in a constant number of queries (four)."""
+    return plan_tree_of(plan_issues(plan))
+
+
+def plan_tree_of(issues: list[StrategicIssue]) -> PlanData:
+    """Plain data of issues already read by :func:`plan_issues` (no query)."""
     return PlanData(
         issues=tuple(
             IssueData(

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 
 from khamrap.accounts.access import can_approve_plan_of, can_edit_plan_of
@@ -242,14 +242,19 @@ def _comparable(data: PlanData) -> dict[str, Any]:
     return norm(raw)  # type: ignore[no-any-return]
 
 
+def _next_position(siblings: QuerySet[Any]) -> int:
+    """The position after the last of ``siblings``: new rows go at the end."""
+    return int(siblings.aggregate(m=Max("position"))["m"] or 0) + 1
+
+
 # --- piece by piece (the web form) ----------------------------------------------------------------
 
 
 @transaction.atomic
 def issue_add(*, plan: Plan, actor: User, name: str) -> StrategicIssue:
     plan = plan_lock_for_change(plan=plan, actor=actor)
-    last = StrategicIssue.objects.filter(plan=plan).aggregate(m=Max("position"))["m"]
-    issue = StrategicIssue.objects.create(plan=plan, name=name.strip(), position=(last or 0) + 1)
+    position = _next_position(StrategicIssue.objects.filter(plan=plan))
+    issue = StrategicIssue.objects.create(plan=plan, name=name.strip(), position=position)
     plan_changed(plan=plan, actor=actor)
     return issue
 
@@ -272,8 +277,8 @@ def issue_delete(*, issue: StrategicIssue, actor: User) -> None:
 @transaction.atomic
 def goal_add(*, issue: StrategicIssue, actor: User, name: str) -> Goal:
     plan = plan_lock_for_change(plan=issue.plan, actor=actor)
-    last = Goal.objects.filter(issue=issue).aggregate(m=Max("position"))["m"]
-    goal = Goal.objects.create(issue=issue, name=name.strip(), position=(last or 0) + 1)
+    position = _next_position(Goal.objects.filter(issue=issue))
+    goal = Goal.objects.create(issue=issue, name=name.strip(), position=position)
     plan_changed(plan=plan, actor=actor)
     return goal
 
@@ -296,10 +301,8 @@ def goal_delete(*, goal: Goal, actor: User) -> None:
 @transaction.atomic
 def kpi_add(*, goal: Goal, actor: User, name: str, kpi_type: str = KpiType.QUANTITATIVE) -> Kpi:
     plan = plan_lock_for_change(plan=goal.issue.plan, actor=actor)
-    last = Kpi.objects.filter(goal=goal).aggregate(m=Max("position"))["m"]
-    kpi = Kpi.objects.create(
-        plan=plan, goal=goal, name=name.strip(), kpi_type=kpi_type, position=(last or 0) + 1
-    )
+    position = _next_position(Kpi.objects.filter(goal=goal))
+    kpi = Kpi.objects.create(plan=plan, goal=goal, name=name.strip(), kpi_type=kpi_type, position=position)
     plan_renumber(plan)
     plan_changed(plan=plan, actor=actor)
     kpi.refresh_from_db()
@@ -406,15 +409,19 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
-def submission_problems(plan: Plan) -> list[str]:
-    """Why the plan cannot be submitted yet, as sentences in Thai (empty when it can)."""
-    tree = plan_tree(plan)
+def submission_problems(
+    plan: Plan, *, tree: PlanData | None = None, expected_weight: Decimal | None = None
+) -> list[str]:
+    """Why the plan cannot be submitted yet, as sentences in Thai (empty when it can).
+
+    A caller that has already read the tree or the expected weight passes them in.
+    """
+    tree = plan_tree(plan) if tree is None else tree
     if not tree.kpis() and plan.attachments.exists():
         return []  # the letter allows sending the action plan instead of the rows
-    problems = plan_problems(
-        tree,
-        expected_weight=expected_plan_weight(fiscal_year=plan.fiscal_year, organisation=plan.organisation),
-    )
+    if expected_weight is None:
+        expected_weight = expected_plan_weight(fiscal_year=plan.fiscal_year, organisation=plan.organisation)
+    problems = plan_problems(tree, expected_weight=expected_weight)
     messages = list(problems.plan)
     for code, found in problems.by_kpi.items():
         messages += [f"ตัวชี้วัด {code}: {p.message_th}" for p in found]

@@ -37,7 +37,9 @@ from khamrap.plans.selectors import (
     deadline_for,
     expected_plan_weight,
     kpi_data,
+    plan_issues,
     plan_tree,
+    plan_tree_of,
     tracking_counts,
     tracking_rows,
 )
@@ -96,18 +98,15 @@ def plan_detail(request: AuthenticatedRequest, year: int, org: str) -> HttpRespo
     fiscal_year, organisation, plan = _plan_for(request, year, org)
     user = request.user
     editable = plan.is_editable and can_edit_plan_of(user, organisation)
-    issues = list(
-        StrategicIssue.objects.filter(plan=plan)
-        .prefetch_related("goals__kpis__levels")
-        .order_by("position", "pk")
-    )
+    issues = plan_issues(plan)  # read once: the form, the weights and the submission check all use it
     expected = expected_plan_weight(fiscal_year=fiscal_year, organisation=organisation)
-    tree = plan_tree(plan)
+    tree = plan_tree_of(issues)
+    data_by_uid = {kpi.uid: kpi for kpi in tree.kpis()}
     kpi_blocks: dict[int, dict[str, Any]] = {}
     for issue in issues:
         for goal in issue.goals.all():
             for kpi in goal.kpis.all():
-                data = kpi_data(kpi, list(kpi.levels.all()))
+                data = data_by_uid[str(kpi.uid)]
                 kpi_blocks[kpi.pk] = {
                     "form": KpiForm(initial=KpiForm.initial_for(kpi), prefix=f"k{kpi.pk}"),
                     "problems": {p.field: p.message(get_language()) for p in kpi_problems(data)},
@@ -124,7 +123,9 @@ def plan_detail(request: AuthenticatedRequest, year: int, org: str) -> HttpRespo
         "can_approve": can_approve_plan_of(user, organisation) and plan.status == "awaiting_approval",
         "can_return": user.is_opdc and plan.is_submitted and plan.status not in {"agreed", "signed", "ready"},
         "weights": weight_check(tree, expected=expected),
-        "submission_problems": services.submission_problems(plan) if editable else [],
+        "submission_problems": (
+            services.submission_problems(plan, tree=tree, expected_weight=expected) if editable else []
+        ),
         "deadline": deadline,
         "extension": extension,
         "days_left": (deadline - timezone.localdate()).days,
@@ -281,14 +282,21 @@ def kpi_delete(request: AuthenticatedRequest, year: int, org: str, pk: int) -> H
 MOVES = {"up": -1, "down": 1}
 
 
+def _move_offset(request: AuthenticatedRequest) -> int:
+    """The ▲/▼ buttons send ``direction``; anything else is refused like every other rule."""
+    offset = MOVES.get(request.POST.get("direction", ""))
+    if offset is None:
+        raise DomainError("เลื่อนได้เฉพาะขึ้นหรือลง", "Direction must be up or down")
+    return offset
+
+
 @login_required
 @require_POST
 @domain_errors
 def issue_move(request: AuthenticatedRequest, year: int, org: str, pk: int) -> HttpResponse:
     _, _, plan = _plan_for(request, year, org)
     issue = get_object_or_404(StrategicIssue, pk=pk, plan=plan)
-    if (offset := MOVES.get(request.POST.get("direction", ""))) is None:
-        return HttpResponseBadRequest("direction must be up or down")
+    offset = _move_offset(request)
     services.issue_move(issue=issue, actor=request.user, offset=offset)
     return _back(year, org, f"issue-{issue.pk}")
 
@@ -299,8 +307,7 @@ def issue_move(request: AuthenticatedRequest, year: int, org: str, pk: int) -> H
 def goal_move(request: AuthenticatedRequest, year: int, org: str, pk: int) -> HttpResponse:
     _, _, plan = _plan_for(request, year, org)
     goal = get_object_or_404(Goal, pk=pk, issue__plan=plan)
-    if (offset := MOVES.get(request.POST.get("direction", ""))) is None:
-        return HttpResponseBadRequest("direction must be up or down")
+    offset = _move_offset(request)
     services.goal_move(goal=goal, actor=request.user, offset=offset)
     return _back(year, org, f"goal-{goal.pk}")
 
@@ -311,8 +318,7 @@ def goal_move(request: AuthenticatedRequest, year: int, org: str, pk: int) -> Ht
 def kpi_move(request: AuthenticatedRequest, year: int, org: str, pk: int) -> HttpResponse:
     _, _, plan = _plan_for(request, year, org)
     kpi = get_object_or_404(Kpi, pk=pk, plan=plan)
-    if (offset := MOVES.get(request.POST.get("direction", ""))) is None:
-        return HttpResponseBadRequest("direction must be up or down")
+    offset = _move_offset(request)
     services.kpi_move(kpi=kpi, actor=request.user, offset=offset)
     return _back(year, org, f"kpi-{kpi.pk}")
 
