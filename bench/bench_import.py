@@ -66,12 +66,13 @@ def _run(kpi_count: int) -> None:
     from khamrap.frameworks.services import fiscal_year_seed
     from khamrap.orgs.selectors import participating_organisations
     from khamrap.orgs.services import reference_data_load
-    from khamrap.plans.demo import large_plan
+    from khamrap.plans.editing import plan_get_or_create, plan_tree_replace
     from khamrap.plans.models import Kpi, Plan
     from khamrap.plans.schema import PlanData
-    from khamrap.plans.services import plan_get_or_create, plan_tree_replace
-    from khamrap.plans.workbook import workbook_export, workbook_read
-    from khamrap.plans.workbook_services import workbook_import
+    from khamrap.site.samples import large_plan
+    from khamrap.workbook.importer import workbook_import
+    from khamrap.workbook.reader import workbook_read
+    from khamrap.workbook.writer import workbook_export
 
     reference_data_load()
     fiscal_year = fiscal_year_seed()

@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "khamrap.orgs",
     "khamrap.frameworks",
     "khamrap.plans",
+    "khamrap.workbook",
+    "khamrap.tracking",
+    "khamrap.site",
 ]
 
 MIDDLEWARE = [
@@ -81,7 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "khamrap.core.context_processors.current_year",
+                "khamrap.site.context_processors.current_year",
             ],
             "builtins": ["khamrap.core.templatetags.thai"],
         },

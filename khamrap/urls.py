@@ -2,15 +2,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from khamrap.core import views as core_views
 from khamrap.frameworks import views as framework_views
 from khamrap.orgs import views as org_views
+from khamrap.site import views as site_views
 
 admin.site.site_header = "คำรับรอง · ผู้ดูแลระบบ"
 admin.site.site_title = "คำรับรอง"
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", site_views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -18,5 +18,7 @@ urlpatterns = [
     path("years/<int:year>/frameworks/", framework_views.framework_list, name="frameworks"),
     path("years/<int:year>/organisations/", org_views.organisation_list, name="organisations"),
     path("years/<int:year>/", include("khamrap.plans.urls")),
+    path("years/<int:year>/", include("khamrap.workbook.urls")),
+    path("years/<int:year>/", include("khamrap.tracking.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,4 +1,10 @@
-"""Who may see and do what: every view asks here (DESIGN.md §3)."""
+"""Who may see and do what (DESIGN.md §3): every view and every service asks here, by name.
+
+Each rule is a ``can_…`` predicate; ``require(rule_allowed, refusal)`` turns a ``False`` into a 403 page in a
+view, and services raise :class:`~khamrap.core.errors.DomainError` with the same refusal's words.
+"""
+
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -6,6 +12,7 @@ from django.http import HttpRequest
 from django_htmx.middleware import HtmxDetails
 
 from khamrap.accounts.models import ORGANISATION_ROLES, Role, User
+from khamrap.core.errors import DomainError
 from khamrap.orgs.models import Organisation
 
 
@@ -14,6 +21,9 @@ class AuthenticatedRequest(HttpRequest):
 
     user: User
     htmx: HtmxDetails
+
+
+OFFICER_ROLES = frozenset({Role.PROVINCE_OFFICER, Role.CLUSTER_OFFICER})
 
 
 def visible_organisations(user: User, organisations: QuerySet[Organisation]) -> QuerySet[Organisation]:
@@ -25,37 +35,81 @@ def visible_organisations(user: User, organisations: QuerySet[Organisation]) -> 
     return organisations.none()
 
 
-def can_view_organisation(user: User, organisation: Organisation) -> bool:
+def _member_of(user: User, organisation: Organisation) -> bool:
+    return bool(user.is_authenticated and user.organisation_id == organisation.pk)
+
+
+def can_view_plan(user: User, organisation: Organisation) -> bool:
+    """The organisation's own people and OPDC see its plan, drafts included."""
     if not user.is_authenticated:
         return False
-    if user.is_opdc:
-        return True
-    return user.role in ORGANISATION_ROLES and user.organisation_id == organisation.pk
+    return user.is_opdc or (user.role in ORGANISATION_ROLES and _member_of(user, organisation))
 
 
-def can_edit_plan_of(user: User, organisation: Organisation) -> bool:
+def can_edit_plan(user: User, organisation: Organisation) -> bool:
     """Officers edit their own organisation's plan; nobody else does."""
-    return (
-        user.is_authenticated
-        and user.role in {Role.PROVINCE_OFFICER, Role.CLUSTER_OFFICER}
-        and user.organisation_id == organisation.pk
-    )
+    return user.role in OFFICER_ROLES and _member_of(user, organisation)
 
 
-def can_approve_plan_of(user: User, organisation: Organisation) -> bool:
-    return user.is_authenticated and user.role == Role.EXECUTIVE and user.organisation_id == organisation.pk
+def can_import_plan(user: User | None, organisation: Organisation) -> bool:
+    """A workbook goes into a plan by its officers, by the administrator on its behalf (the disks that
+    arrive by post), or by the command line (``None``: whoever runs the server)."""
+    return user is None or user.is_admin or can_edit_plan(user, organisation)
 
 
-def require_view(user: User, organisation: Organisation) -> None:
-    if not can_view_organisation(user, organisation):
-        raise PermissionDenied("ท่านไม่มีสิทธิ์เข้าถึงข้อมูลของหน่วยงานนี้")
+def can_download_workbook(user: User, organisation: Organisation) -> bool:
+    return user.is_opdc or can_edit_plan(user, organisation)
 
 
-def require_opdc(user: User) -> None:
-    if not user.is_opdc:
-        raise PermissionDenied("เฉพาะเจ้าหน้าที่สำนักงาน ก.พ.ร.")
+def can_approve_plan(user: User, organisation: Organisation) -> bool:
+    """The governor (the organisation's executive) approves or sends back what its officers submit."""
+    return user.role == Role.EXECUTIVE and _member_of(user, organisation)
 
 
-def require_admin(user: User) -> None:
-    if not user.is_admin:
-        raise PermissionDenied("เฉพาะผู้ดูแลระบบ")
+def can_return_plan(user: User) -> bool:
+    """OPDC staff return a submitted plan for revision."""
+    return user.is_authenticated and user.is_opdc
+
+
+def can_track_submissions(user: User) -> bool:
+    return user.is_authenticated and user.is_opdc
+
+
+def can_manage_submissions(user: User) -> bool:
+    """The administrator opens and closes the submission window, grants extensions and imports in bulk."""
+    return user.is_authenticated and user.is_admin
+
+
+@dataclass(frozen=True)
+class Refusal:
+    message_th: str
+    message_en: str
+
+    def error(self) -> DomainError:
+        return DomainError(self.message_th, self.message_en)
+
+
+VIEW_PLAN = Refusal("ท่านไม่มีสิทธิ์เข้าถึงข้อมูลของหน่วยงานนี้", "You may not see this organisation's data")
+EDIT_PLAN = Refusal("ท่านไม่มีสิทธิ์แก้ไขแบบฟอร์มของหน่วยงานนี้", "You may not change this organisation's plan")
+DOWNLOAD_WORKBOOK = Refusal(
+    "เฉพาะเจ้าหน้าที่ของหน่วยงานนี้และสำนักงาน ก.พ.ร. ดาวน์โหลดแบบฟอร์มได้",
+    "Only this organisation's officers and OPDC download its workbook",
+)
+APPROVE_PLAN = Refusal(
+    "เฉพาะผู้ว่าราชการจังหวัดของหน่วยงานนี้อนุมัติหรือส่งกลับได้", "Only this organisation's executive approves"
+)
+RETURN_PLAN = Refusal("เฉพาะเจ้าหน้าที่สำนักงาน ก.พ.ร.", "Only OPDC staff")
+TRACK_SUBMISSIONS = RETURN_PLAN
+MANAGE_SUBMISSIONS = Refusal("เฉพาะผู้ดูแลระบบ", "Only the administrator")
+
+
+def require(allowed: bool, refusal: Refusal) -> None:
+    """In a view: a rule that says no is a 403 page with the refusal's words."""
+    if not allowed:
+        raise PermissionDenied(refusal.message_th)
+
+
+def ensure(allowed: bool, refusal: Refusal) -> None:
+    """In a service: a rule that says no is a :class:`DomainError` with the refusal's words."""
+    if not allowed:
+        raise refusal.error()

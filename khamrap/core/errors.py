@@ -1,4 +1,10 @@
-"""The one error type services raise when a rule forbids an action."""
+"""The one error type services raise when a rule forbids an action, and the one way a Thai and English
+message pair is shown in the page's language."""
+
+
+def in_language(message_th: str, message_en: str, language: str | None = "th") -> str:
+    """``message_en`` on English pages, ``message_th`` everywhere else (Thai is the default)."""
+    return message_en if (language or "th").startswith("en") else message_th
 
 
 class DomainError(Exception):
@@ -10,4 +16,4 @@ class DomainError(Exception):
         self.message_en = message_en or message_th
 
     def message(self, language: str | None = "th") -> str:
-        return self.message_en if (language or "th").startswith("en") else self.message_th
+        return in_language(self.message_th, self.message_en, language)

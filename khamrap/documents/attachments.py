@@ -1,8 +1,8 @@
 """What an uploaded document is, told by its content and never by its name; and how to send it back.
 
 Accepted: PDF, and the Office Open XML documents DOCX and XLSX. A DOCX or XLSX is a zip archive; it is
-inspected within fixed bounds (entry count, declared total size, compression ratio, and every entry read
-back through its CRC with at most that declared size decompressed), so a zip bomb costs a bounded amount of
+inspected within fixed bounds (entry count, declared total size, compression ratio, and every entry
+decompressed once through :mod:`khamrap.core.zips`, never past what it declares or a budget for the file), so a zip bomb costs a bounded amount of
 memory and time and is refused. Macro-enabled documents (DOCM, XLSM, anything holding ``vbaProject.bin``)
 are refused; so are the old binary Word/Excel formats, executables and everything else. Every refusal is a
 :class:`~khamrap.core.errors.DomainError` whose Thai message names the file.
@@ -18,6 +18,7 @@ from typing import IO
 from urllib.parse import quote
 
 from khamrap.core.errors import DomainError
+from khamrap.core.zips import Budget, Refusal, ZipRefused, inflate, read_member
 from khamrap.thai.text import normalise
 
 __all__ = [
@@ -80,7 +81,6 @@ EXCEL_MAIN = (
     "xl/workbook.xml",
     b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
 )
-_CHUNK = 64 * 1024
 ACCEPTED_TH = "PDF, Word (DOCX) หรือ Excel (XLSX)"
 
 
@@ -142,12 +142,18 @@ def _inspect_zip(file: IO[bytes], name: str, limits: ZipLimits) -> DocumentKind:
             names = {entry.filename for entry in entries}
             if CONTENT_TYPES not in names:
                 raise _not_accepted(name)
-            with archive.open(CONTENT_TYPES) as stream:
-                content_types = stream.read(limits.max_content_types_bytes + 1)
-            if len(content_types) > limits.max_content_types_bytes:
-                raise _bomb(name)
+            budget = Budget(limits.max_total_bytes)
+            content_types = read_member(
+                file, archive.getinfo(CONTENT_TYPES), cap=limits.max_content_types_bytes, budget=budget
+            )
             kind = _office_kind(names, content_types, name)
-            _read_all(archive, entries)
+            _read_all(file, entries, budget)
+    except ZipRefused as refused:
+        if refused.reason is Refusal.ENCRYPTED:
+            raise _encrypted(name) from None
+        if refused.reason in {Refusal.BOMB, Refusal.TOO_BIG}:
+            raise _bomb(name) from None
+        raise _damaged(name) from None
     except (
         zipfile.BadZipFile,
         zipfile.LargeZipFile,
@@ -168,6 +174,10 @@ def _bomb(name: str) -> DomainError:
     )
 
 
+def _encrypted(name: str) -> DomainError:
+    return DomainError(f'ไฟล์ "{name}" ถูกเข้ารหัสผ่าน กรุณาเอารหัสผ่านออกแล้วแนบใหม่', f'"{name}" is encrypted')
+
+
 def _check_bounds(entries: list[zipfile.ZipInfo], name: str, limits: ZipLimits) -> None:
     if len(entries) > limits.max_entries:
         raise _bomb(name)
@@ -175,10 +185,7 @@ def _check_bounds(entries: list[zipfile.ZipInfo], name: str, limits: ZipLimits) 
         raise _bomb(name)
     for entry in entries:
         if entry.flag_bits & 0x1:
-            raise DomainError(
-                f'ไฟล์ "{name}" ถูกเข้ารหัสผ่าน กรุณาเอารหัสผ่านออกแล้วแนบใหม่',
-                f'"{name}" is encrypted',
-            )
+            raise _encrypted(name)
         big = entry.file_size >= limits.ratio_floor_bytes
         if big and entry.file_size > limits.max_ratio * max(entry.compress_size, 1):
             raise _bomb(name)
@@ -199,12 +206,11 @@ def _office_kind(names: set[str], content_types: bytes, name: str) -> DocumentKi
     raise _not_accepted(name)
 
 
-def _read_all(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> None:
-    """Decompress every entry once, checking its CRC; zipfile stops at each entry's declared size."""
+def _read_all(file: IO[bytes], entries: list[zipfile.ZipInfo], budget: Budget) -> None:
+    """Decompress every entry once through the capped inflater: none may yield more than it declares."""
     for entry in entries:
-        with archive.open(entry) as stream:
-            while stream.read(_CHUNK):
-                pass
+        for _ in inflate(file, entry, budget=budget):
+            pass
 
 
 _FALLBACK_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")

@@ -7,6 +7,7 @@ from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from khamrap.frameworks.models import Dimension, FiscalYear, Framework, FrameworkIndicator
+from khamrap.orgs.models import Organisation
 
 
 def fiscal_year_get(*, year: int) -> FiscalYear:
@@ -27,9 +28,29 @@ def framework_for(*, fiscal_year: FiscalYear, organisation_kind: str) -> Framewo
     return Framework.objects.filter(fiscal_year=fiscal_year, organisation_kind=organisation_kind).first()
 
 
-def plan_indicator(*, framework: Framework) -> FrameworkIndicator | None:
-    """Indicator 1: the one whose sub-KPIs each organisation proposes."""
-    return framework.indicators.filter(is_plan_indicator=True).first()
+def plan_indicator(*, fiscal_year: FiscalYear, organisation: Organisation) -> FrameworkIndicator | None:
+    """Indicator 1 of the organisation's framework this year: the one whose sub-KPIs it proposes."""
+    return (
+        FrameworkIndicator.objects.filter(
+            is_plan_indicator=True,
+            framework__fiscal_year=fiscal_year,
+            framework__organisation_kind=organisation.kind,
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def plan_indicator_code(*, fiscal_year: FiscalYear, organisation: Organisation) -> str:
+    """The code the organisation's sub-KPIs are numbered under (1.1, 1.2 …): indicator 1's, or "1"."""
+    indicator = plan_indicator(fiscal_year=fiscal_year, organisation=organisation)
+    return indicator.code if indicator else "1"
+
+
+def expected_plan_weight(*, fiscal_year: FiscalYear, organisation: Organisation) -> Decimal:
+    """The weight indicator 1's sub-KPIs must add up to (100 where no framework says otherwise)."""
+    indicator = plan_indicator(fiscal_year=fiscal_year, organisation=organisation)
+    return indicator.weight if indicator else Decimal(100)
 
 
 @dataclass(frozen=True)

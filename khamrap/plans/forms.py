@@ -5,41 +5,59 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 
-from khamrap.plans.models import Direction, Kpi, KpiType
+from khamrap.core.errors import in_language
+from khamrap.plans.fields import (
+    KPI_FIELDS,
+    LONG_TEXT_LENGTH,
+    NAME_LENGTH,
+    SUBSTEPS_LENGTH,
+    Kind,
+    KpiField,
+)
+from khamrap.plans.models import Kpi, KpiType
 from khamrap.plans.schema import LEVELS
+from khamrap.scoring.bounds import MEASURE, NumberBounds
 from khamrap.thai.numbers import ThaiNumberError, parse_decimal
 from khamrap.thai.text import normalise
 
+NUMBER_TEXT_LENGTH = 40  # the longest number a person types, separators included
+
 
 class ThaiDecimalField(forms.CharField):
-    """A number typed as 1,234.5 or ๑,๒๓๔.๕; empty is allowed (a draft may be incomplete)."""
+    """A number typed as 1,234.5 or ๑,๒๓๔.๕ within the registry's bounds; empty is allowed (a draft may be
+    incomplete)."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, *, bounds: NumberBounds = MEASURE, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
+        self.bounds = bounds
         super().__init__(**kwargs)
-        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off", "maxlength": "40"})
+        self.widget.attrs.update(
+            {"inputmode": "decimal", "autocomplete": "off", "maxlength": str(NUMBER_TEXT_LENGTH)}
+        )
 
     def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         text = super().to_python(value)
         if not text:
             return None
-        if len(text) > 40:
-            raise ValidationError("ตัวเลขยาวเกินไป")
+        if len(text) > NUMBER_TEXT_LENGTH:
+            raise ValidationError(in_language("ตัวเลขยาวเกินไป", "The number is too long", get_language()))
         try:
             number = parse_decimal(text)
         except ThaiNumberError as error:
-            raise ValidationError(error.message_th) from error
-        if abs(number) >= Decimal("1e15"):
-            raise ValidationError("ตัวเลขมากเกินไป")
-        if number != number.quantize(Decimal("0.0001")):
-            raise ValidationError("ทศนิยมได้ไม่เกิน 4 ตำแหน่ง")
+            raise ValidationError(in_language(error.message_th, error.message_en, get_language())) from error
+        problem = self.bounds.problem(number)
+        if problem is not None:
+            raise ValidationError(in_language(*problem, get_language()))
         return number
 
 
 class ThaiTextField(forms.CharField):
     def __init__(self, *, multiline: bool = False, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
+        if multiline:
+            kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3}))
         self.multiline = multiline
         super().__init__(**kwargs)
 
@@ -48,55 +66,39 @@ class ThaiTextField(forms.CharField):
 
 
 class NameForm(forms.Form):
-    name = ThaiTextField(required=True, max_length=500, label="ชื่อ")
+    name = ThaiTextField(required=True, max_length=NAME_LENGTH, label="ชื่อ")
 
 
 class NewKpiForm(forms.Form):
-    name = ThaiTextField(required=True, max_length=500, label="ชื่อตัวชี้วัด")
+    name = ThaiTextField(required=True, max_length=NAME_LENGTH, label="ชื่อตัวชี้วัด")
     kpi_type = forms.ChoiceField(choices=KpiType.choices, initial=KpiType.QUANTITATIVE, label="ประเภทตัวชี้วัด")
 
 
-class KpiForm(forms.Form):
+def _form_field(field: KpiField) -> forms.Field:
+    label = field.heading
+    if field.is_number:
+        assert field.bounds is not None
+        return ThaiDecimalField(bounds=field.bounds, label=label)
+    if field.choices is not None:
+        return forms.ChoiceField(choices=field.choices.choices, label=label)
+    multiline = field.kind is Kind.LONG
+    return ThaiTextField(multiline=multiline, max_length=field.max_length, label=label)
+
+
+def _level_fields() -> dict[str, forms.Field]:
+    fields: dict[str, forms.Field] = {}
+    for n in LEVELS:
+        fields[f"level_{n}"] = ThaiTextField(multiline=True, max_length=LONG_TEXT_LENGTH, label=f"ระดับ {n}")
+        fields[f"substeps_{n}"] = ThaiTextField(
+            multiline=True, max_length=SUBSTEPS_LENGTH, label=f"ขั้นตอนย่อยระดับ {n}"
+        )
+    return fields
+
+
+class _KpiFormBase(forms.Form):
     """One KPI row. Saving a draft keeps every field that parsed; the rest are reported next to the field."""
 
-    name = ThaiTextField(max_length=500, label="ชื่อตัวชี้วัด")
-    unit = ThaiTextField(max_length=100, label="หน่วยวัด")
-    weight = ThaiDecimalField(label="น้ำหนัก (ร้อยละ)")
-    kpi_type = forms.ChoiceField(choices=KpiType.choices, label="ประเภทตัวชี้วัด")
-    direction = forms.ChoiceField(choices=Direction.choices, label="ทิศทาง")
-    baseline_1 = ThaiDecimalField()
-    baseline_2 = ThaiDecimalField()
-    baseline_3 = ThaiDecimalField()
-    target = ThaiDecimalField(label="ค่าเป้าหมาย")
-    criteria_1 = ThaiDecimalField(label="ระดับ 1")
-    criteria_2 = ThaiDecimalField(label="ระดับ 2")
-    criteria_3 = ThaiDecimalField(label="ระดับ 3")
-    criteria_4 = ThaiDecimalField(label="ระดับ 4")
-    criteria_5 = ThaiDecimalField(label="ระดับ 5")
-    level_1 = ThaiTextField(multiline=True, label="ระดับ 1")
-    level_2 = ThaiTextField(multiline=True, label="ระดับ 2")
-    level_3 = ThaiTextField(multiline=True, label="ระดับ 3")
-    level_4 = ThaiTextField(multiline=True, label="ระดับ 4")
-    level_5 = ThaiTextField(multiline=True, label="ระดับ 5")
-    substeps_1 = ThaiTextField(multiline=True, label="ขั้นตอนย่อยระดับ 1")
-    substeps_2 = ThaiTextField(multiline=True, label="ขั้นตอนย่อยระดับ 2")
-    substeps_3 = ThaiTextField(multiline=True, label="ขั้นตอนย่อยระดับ 3")
-    substeps_4 = ThaiTextField(multiline=True, label="ขั้นตอนย่อยระดับ 4")
-    substeps_5 = ThaiTextField(multiline=True, label="ขั้นตอนย่อยระดับ 5")
-    definition = ThaiTextField(multiline=True, label="คำอธิบาย / นิยาม")
-    formula = ThaiTextField(multiline=True, label="สูตรการคำนวณ")
-    data_source = ThaiTextField(multiline=True, label="แหล่งข้อมูล")
-    supervisor_name = ThaiTextField(max_length=200, label="ผู้กำกับดูแลตัวชี้วัด")
-    supervisor_phone = ThaiTextField(max_length=60, label="โทรศัพท์")
-    collector_name = ThaiTextField(max_length=200, label="ผู้จัดเก็บข้อมูล")
-    collector_phone = ThaiTextField(max_length=60, label="โทรศัพท์")
-    remarks = ThaiTextField(multiline=True, label="หมายเหตุ")
-
-    MODEL_FIELDS = (
-        "name", "unit", "weight", "kpi_type", "direction", "baseline_1", "baseline_2", "baseline_3", "target",
-        "criteria_1", "criteria_2", "criteria_3", "criteria_4", "criteria_5", "definition", "formula",
-        "data_source", "supervisor_name", "supervisor_phone", "collector_name", "collector_phone", "remarks",
-    )  # fmt: skip
+    MODEL_FIELDS = tuple(field.name for field in KPI_FIELDS)
 
     @classmethod
     def initial_for(cls, kpi: Kpi) -> dict[str, Any]:
@@ -123,3 +125,11 @@ class KpiForm(forms.Form):
                 steps = [s.strip() for s in self.cleaned_data[f"substeps_{n}"].splitlines() if s.strip()]
                 levels[n] = (self.cleaned_data[f"level_{n}"], steps)
         return levels
+
+
+# The form's fields come from the registry (and the five milestone levels), in the registry's order.
+KpiForm: type[_KpiFormBase] = type(
+    "KpiForm",
+    (_KpiFormBase,),
+    {**{field.name: _form_field(field) for field in KPI_FIELDS}, **_level_fields()},
+)

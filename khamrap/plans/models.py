@@ -25,6 +25,8 @@ class PlanStatus(models.TextChoices):
 
 # States in which the organisation may edit its plan.
 EDITABLE_STATUSES = frozenset({PlanStatus.DRAFT, PlanStatus.RETURNED})
+# States from which OPDC may return the plan for revision.
+RETURNABLE_STATUSES = frozenset({PlanStatus.SUBMITTED, PlanStatus.UNDER_REVIEW, PlanStatus.RESUBMITTED})
 # States in which the plan counts as submitted to OPDC.
 SUBMITTED_STATUSES = frozenset(
     {
@@ -88,6 +90,14 @@ class Plan(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.status in SUBMITTED_STATUSES
+
+    @property
+    def is_returnable(self) -> bool:
+        return self.status in RETURNABLE_STATUSES
+
+    @property
+    def is_awaiting_approval(self) -> bool:
+        return self.status == PlanStatus.AWAITING_APPROVAL
 
 
 class StrategicIssue(models.Model):

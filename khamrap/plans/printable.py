@@ -18,13 +18,20 @@ from django.utils import timezone, translation
 
 from khamrap.documents.pdf import render_pdf
 from khamrap.frameworks.selectors import plan_indicator
+from khamrap.plans.fields import KPI_FIELDS, KpiField
 from khamrap.plans.models import Direction, KpiType, Plan
 from khamrap.plans.schema import LEVELS, KpiData, PlanData
-from khamrap.plans.selectors import plan_framework, plan_tree
+from khamrap.plans.selectors import plan_tree
 from khamrap.thai.dates import format_date, format_datetime
 from khamrap.thai.numbers import format_decimal
 
 TEMPLATE = "documents/plan_form.html"
+# The details table: a column per field the registry prints there, and the fields printed inside them.
+DETAIL_COLUMNS = tuple(field for field in KPI_FIELDS if field.detail)
+PRINTED_WITH = {
+    column.name: tuple(field for field in KPI_FIELDS if field.printed_with == column.name)
+    for column in DETAIL_COLUMNS
+}
 EMPTY = "–"
 MAX_PLACES = 4
 
@@ -48,12 +55,7 @@ class KpiRow:
     baselines: tuple[str, str, str]
     target: str
     levels: tuple[LevelCell, ...]
-    definition: str
-    formula: str
-    data_source: str
-    supervisor: str
-    collector: str
-    remarks: str
+    details: tuple[str, ...]  # one cell per column of DETAIL_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,10 @@ class PlanForm:
         return "".join(self.title_lines)
 
     @property
+    def detail_headings(self) -> tuple[str, ...]:
+        return tuple(column.label_th for column in DETAIL_COLUMNS)
+
+    @property
     def kpis(self) -> list[KpiRow]:
         return [kpi for issue in self.issues for goal in issue.goals for kpi in goal.kpis]
 
@@ -105,8 +111,7 @@ def plan_form(*, plan: Plan, today: date | None = None) -> PlanForm:
     """The printable form of ``plan`` as plain text, in a constant number of queries."""
     fiscal_year = plan.fiscal_year
     organisation = plan.organisation
-    framework = plan_framework(plan)
-    indicator = plan_indicator(framework=framework) if framework else None
+    indicator = plan_indicator(fiscal_year=fiscal_year, organisation=organisation)
     tree = plan_tree(plan)
     attachments = tuple(
         plan.attachments.order_by("uploaded_at", "pk").values_list("original_name", flat=True)
@@ -165,13 +170,18 @@ def _kpi_row(kpi: KpiData) -> KpiRow:
         baselines=_three(tuple(_number(value) for value in kpi.baselines)),
         target=_number(kpi.target),
         levels=_milestone_levels(kpi) if milestone else tuple(LevelCell(_number(v)) for v in kpi.criteria),
-        definition=kpi.definition,
-        formula=kpi.formula,
-        data_source=kpi.data_source,
-        supervisor=_person(kpi.supervisor_name, kpi.supervisor_phone),
-        collector=_person(kpi.collector_name, kpi.collector_phone),
-        remarks=kpi.remarks,
+        details=tuple(_detail(kpi, column) for column in DETAIL_COLUMNS),
     )
+
+
+def _detail(kpi: KpiData, column: KpiField) -> str:
+    """A details cell: the field, with the fields printed beside it (a person's phone) on a line of its own."""
+    text = str(column.value(kpi) or "")
+    for extra in PRINTED_WITH.get(column.name, ()):
+        value = str(extra.value(kpi) or "")
+        if value:
+            text = f"{text}\nโทร. {value}" if text else f"โทร. {value}"
+    return text
 
 
 def _type_note(kpi: KpiData) -> str:
@@ -192,12 +202,6 @@ def _milestone_levels(kpi: KpiData) -> tuple[LevelCell, ...]:
         steps = tuple(f"{n}.{s} {step}" for s, step in enumerate(level.substeps, start=1))
         cells.append(LevelCell(level.description or EMPTY, steps, is_description=True))
     return tuple(cells)
-
-
-def _person(name: str, phone: str) -> str:
-    if name and phone:
-        return f"{name}\nโทร. {phone}"
-    return name or (f"โทร. {phone}" if phone else "")
 
 
 def _number(value: Decimal | None) -> str:

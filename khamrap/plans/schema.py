@@ -8,6 +8,7 @@ Excel importer and the submission all give the same Thai messages.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from khamrap.core.errors import in_language
 from khamrap.plans.models import Direction, KpiType
 
 LEVELS = (1, 2, 3, 4, 5)
@@ -72,34 +73,7 @@ class FieldProblem:
     message_en: str
 
     def message(self, language: str | None) -> str:
-        return self.message_en if (language or "th").startswith("en") else self.message_th
-
-
-# Field names as people know them on the form (used in every message).
-FIELD_LABELS_TH = {
-    "issue": "ประเด็นยุทธศาสตร์",
-    "goal": "เป้าประสงค์",
-    "name": "ชื่อตัวชี้วัด",
-    "unit": "หน่วยวัด",
-    "weight": "น้ำหนัก",
-    "kpi_type": "ประเภทตัวชี้วัด",
-    "direction": "ทิศทาง",
-    "baseline_1": "ข้อมูลพื้นฐานปีที่ 1",
-    "baseline_2": "ข้อมูลพื้นฐานปีที่ 2",
-    "baseline_3": "ข้อมูลพื้นฐานปีที่ 3",
-    "target": "ค่าเป้าหมาย",
-    "criteria": "เกณฑ์การให้คะแนน",
-    **{f"criteria_{n}": f"เกณฑ์ระดับ {n}" for n in LEVELS},
-    **{f"level_{n}": f"คำอธิบายระดับ {n}" for n in LEVELS},
-    "definition": "คำอธิบาย / นิยาม",
-    "formula": "สูตรการคำนวณ",
-    "data_source": "แหล่งข้อมูล",
-    "supervisor_name": "ผู้กำกับดูแลตัวชี้วัด",
-    "supervisor_phone": "โทรศัพท์ผู้กำกับดูแล",
-    "collector_name": "ผู้จัดเก็บข้อมูล",
-    "collector_phone": "โทรศัพท์ผู้จัดเก็บข้อมูล",
-    "remarks": "หมายเหตุ",
-}
+        return in_language(self.message_th, self.message_en, language)
 
 
 def kpi_problems(kpi: KpiData) -> list[FieldProblem]:
@@ -197,11 +171,6 @@ class WeightCheck:
 def weight_check(plan: PlanData, *, expected: Decimal) -> WeightCheck:
     total = sum((kpi.weight for kpi in plan.kpis() if kpi.weight is not None), Decimal(0))
     return WeightCheck(total=total, expected=expected)
-
-
-def kpi_codes(plan: PlanData, *, prefix: str = "1") -> list[str]:
-    """The codes the KPIs get in tree order: 1.1, 1.2, … (indicator 1's sub-KPIs)."""
-    return [f"{prefix}.{n}" for n in range(1, len(plan.kpis()) + 1)]
 
 
 @dataclass

@@ -1,12 +1,8 @@
-from django.urls import include, path
+from django.urls import path
 
-from khamrap.plans import views
+from khamrap.plans import views, views_documents
 
 urlpatterns = [
-    path("tracking/", views.tracking, name="tracking"),
-    path("tracking.xlsx", views.tracking_export, name="tracking-export"),
-    path("tracking/window/", views.submission_window, name="submission-window"),
-    path("tracking/extensions/", views.extension_grant, name="extension-grant"),
     path("plans/<str:org>/", views.plan_detail, name="plan-detail"),
     path("plans/<str:org>/issues/", views.issue_create, name="issue-create"),
     path("plans/<str:org>/issues/<int:pk>/", views.issue_update, name="issue-update"),
@@ -24,6 +20,16 @@ urlpatterns = [
     path("plans/<str:org>/approve/", views.plan_approve, name="plan-approve"),
     path("plans/<str:org>/send-back/", views.plan_send_back, name="plan-send-back"),
     path("plans/<str:org>/return/", views.plan_return, name="plan-return"),
-    path("", include("khamrap.plans.urls_workbook")),
-    path("", include("khamrap.plans.urls_documents")),
+    path("plans/<str:org>/form.pdf", views_documents.plan_pdf, name="plan-pdf"),
+    path("plans/<str:org>/attachments/", views_documents.plan_attachments, name="plan-attachments"),
+    path(
+        "plans/<str:org>/attachments/<int:pk>/",
+        views_documents.plan_attachment_download,
+        name="plan-attachment-download",
+    ),
+    path(
+        "plans/<str:org>/attachments/<int:pk>/delete/",
+        views_documents.plan_attachment_delete,
+        name="plan-attachment-delete",
+    ),
 ]

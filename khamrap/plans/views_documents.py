@@ -4,30 +4,29 @@ Who: the organisation's own people (officer, governor/executive, cluster officer
 organisation's officers attach and remove files. Anyone else gets 403, a missing year or organisation 404.
 """
 
-from typing import TypeVar, cast
+from typing import TypeVar
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from khamrap.accounts.access import can_edit_plan_of, require_view
-from khamrap.accounts.models import User
+from khamrap.accounts.access import EDIT_PLAN, AuthenticatedRequest, can_edit_plan, require
 from khamrap.core.errors import DomainError
 from khamrap.documents.attachments import content_disposition, download_name, kind_for_content_type
 from khamrap.frameworks.models import FiscalYear
 from khamrap.orgs.models import Organisation
-from khamrap.plans.attachment_services import attachment_delete, attachment_list, attachment_upload
+from khamrap.plans.attachments import attachment_delete, attachment_list, attachment_upload
+from khamrap.plans.lookup import plan_page
 from khamrap.plans.models import PlanAttachment
 from khamrap.plans.printable import plan_form_pdf
-from khamrap.plans.selectors import plan_find
+from khamrap.plans.selectors import plan_or_blank
 
 ACCEPT = ".pdf,.docx,.xlsx"
 Response = TypeVar("Response", bound=HttpResponseBase)
@@ -40,16 +39,6 @@ class AttachmentForm(forms.Form):
     )
 
 
-def _year_and_organisation(
-    request: HttpRequest, year: int, org: str
-) -> tuple[User, FiscalYear, Organisation]:
-    fiscal_year = get_object_or_404(FiscalYear, year=year)
-    organisation = get_object_or_404(Organisation, code=org)
-    user = cast(User, request.user)
-    require_view(user, organisation)
-    return user, fiscal_year, organisation
-
-
 def _private(response: Response) -> Response:
     # Unpublished work of one organisation: never kept by a shared cache or sniffed into another type.
     response["Cache-Control"] = "private, no-store"
@@ -59,10 +48,10 @@ def _private(response: Response) -> Response:
 
 @login_required
 @require_GET
-def plan_pdf(request: HttpRequest, year: int, org: str) -> HttpResponse:
-    _user, fiscal_year, organisation = _year_and_organisation(request, year, org)
-    plan = plan_find(fiscal_year=fiscal_year, organisation=organisation)
-    if plan is None:
+def plan_pdf(request: AuthenticatedRequest, year: int, org: str) -> HttpResponse:
+    page = plan_page(request.user, year, org)
+    fiscal_year, organisation, plan = page.fiscal_year, page.organisation, page.plan
+    if plan.pk is None:
         raise Http404("ยังไม่มีแบบฟอร์มเจรจาของหน่วยงานนี้ในปีงบประมาณนี้")
     response = HttpResponse(plan_form_pdf(plan=plan), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition(
@@ -73,14 +62,15 @@ def plan_pdf(request: HttpRequest, year: int, org: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan_attachments(request: HttpRequest, year: int, org: str) -> HttpResponse:
-    user, fiscal_year, organisation = _year_and_organisation(request, year, org)
-    may_edit = can_edit_plan_of(user, organisation)
+def plan_attachments(request: AuthenticatedRequest, year: int, org: str) -> HttpResponse:
+    user = request.user
+    page = plan_page(user, year, org)
+    fiscal_year, organisation = page.fiscal_year, page.organisation
+    may_edit = can_edit_plan(user, organisation)
     form = AttachmentForm()
     status = 200
     if request.method == "POST":
-        if not may_edit:
-            raise PermissionDenied("ท่านไม่มีสิทธิ์แนบไฟล์ในแบบฟอร์มของหน่วยงานนี้")
+        require(may_edit, EDIT_PLAN)
         form = AttachmentForm(request.POST, request.FILES)
         if form.is_valid():
             try:
@@ -96,14 +86,14 @@ def plan_attachments(request: HttpRequest, year: int, org: str) -> HttpResponse:
                 messages.success(request, _('แนบไฟล์ "%(name)s" แล้ว') % {"name": attachment.original_name})
                 return redirect("plan-attachments", year=fiscal_year.year, org=organisation.code)
         status = 400
-    plan = plan_find(fiscal_year=fiscal_year, organisation=organisation)
+    plan = plan_or_blank(fiscal_year=fiscal_year, organisation=organisation)  # as it is after the upload
     context = {
         "fiscal_year": fiscal_year,
         "organisation": organisation,
-        "plan": plan,
-        "attachments": attachment_list(plan=plan) if plan else [],
+        "plan": plan if plan.pk else None,
+        "attachments": attachment_list(plan=plan) if plan.pk else [],
         "form": form,
-        "can_change": may_edit and (plan is None or plan.is_editable),
+        "can_change": may_edit and plan.is_editable,
         "accept": ACCEPT,
         "max_megabytes": settings.KHAMRAP_MAX_ATTACHMENT_BYTES // (1024 * 1024),
     }
@@ -122,9 +112,9 @@ def _attachment(fiscal_year: FiscalYear, organisation: Organisation, pk: int) ->
 
 @login_required
 @require_GET
-def plan_attachment_download(request: HttpRequest, year: int, org: str, pk: int) -> FileResponse:
-    _user, fiscal_year, organisation = _year_and_organisation(request, year, org)
-    attachment = _attachment(fiscal_year, organisation, pk)
+def plan_attachment_download(request: AuthenticatedRequest, year: int, org: str, pk: int) -> FileResponse:
+    page = plan_page(request.user, year, org)
+    attachment = _attachment(page.fiscal_year, page.organisation, pk)
     kind = kind_for_content_type(attachment.content_type)
     filename = download_name(attachment.original_name, kind) if kind else attachment.original_name
     response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
@@ -136,10 +126,10 @@ def plan_attachment_download(request: HttpRequest, year: int, org: str, pk: int)
 
 @login_required
 @require_POST
-def plan_attachment_delete(request: HttpRequest, year: int, org: str, pk: int) -> HttpResponse:
-    user, fiscal_year, organisation = _year_and_organisation(request, year, org)
-    if not can_edit_plan_of(user, organisation):
-        raise PermissionDenied("ท่านไม่มีสิทธิ์ลบไฟล์ในแบบฟอร์มของหน่วยงานนี้")
+def plan_attachment_delete(request: AuthenticatedRequest, year: int, org: str, pk: int) -> HttpResponse:
+    user = request.user
+    page = plan_page(user, year, org, allowed=can_edit_plan, refusal=EDIT_PLAN)
+    fiscal_year, organisation = page.fiscal_year, page.organisation
     attachment = _attachment(fiscal_year, organisation, pk)
     name = attachment.original_name
     try:

@@ -35,13 +35,13 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import Literal, Protocol
 
+from khamrap.scoring.bounds import MEASURE, WEIGHT
 from khamrap.scoring.errors import ScoringInputError
 
 Direction = Literal["higher", "lower"]
 DIRECTIONS: tuple[Direction, ...] = ("higher", "lower")
 LEVELS = 5
-MAX_PLACES = 10
-MAX_ADJUSTED = 14  # |value| < 10**15
+MAX_PLACES = 10  # intermediate values (percentages of target) stay exact; stored values have MEASURE.places
 
 PLACES = Decimal("0.0001")
 ZERO = Decimal("0.0000")
@@ -80,7 +80,7 @@ def _decimal(value: object, field: str, *, places: int = MAX_PLACES) -> Decimal:
         value = Decimal(value)
     if not isinstance(value, Decimal) or not value.is_finite():
         raise ScoringInputError(field, "must be a number", "ต้องเป็นตัวเลข")
-    if value and value.adjusted() > MAX_ADJUSTED:
+    if abs(value) >= MEASURE.below:
         raise ScoringInputError(field, "must be less than 10^15 in magnitude", "ค่าต้องน้อยกว่า 10^15")
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -places:
@@ -313,6 +313,10 @@ class Indicator:
             raise error.for_indicator(code) from None
         if weight <= 0:
             raise ScoringInputError("weight", "must be greater than 0", "น้ำหนักต้องมากกว่า 0", code=code)
+        out_of_bounds = WEIGHT.problem(weight)
+        if out_of_bounds is not None:
+            message_th, message_en = out_of_bounds
+            raise ScoringInputError("weight", message_en, f"น้ำหนัก{message_th}", code=code)
         _set(self, "weight", weight)
         _set(self, "children", tuple(self.children))
         _set(self, "deductions", tuple(self.deductions))

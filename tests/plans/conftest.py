@@ -2,9 +2,9 @@
 
 import pytest
 
-from khamrap.plans import services
-from khamrap.plans.demo import sample_plan
+from khamrap.plans import editing
 from khamrap.plans.models import Plan
+from khamrap.site.samples import sample_plan
 
 
 @pytest.fixture(autouse=True)
@@ -17,7 +17,7 @@ def media(settings, tmp_path):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def plan(fy2551, org, officer) -> Plan:  # type: ignore[no-untyped-def]
     """Chiang Mai's FY2551 plan holding ``sample_plan()``: three issues, eight KPIs, weights adding to 35."""
-    plan = services.plan_get_or_create(fiscal_year=fy2551, organisation=org("50"))
-    services.plan_tree_replace(plan=plan, data=sample_plan(), actor=officer)
+    plan = editing.plan_get_or_create(fiscal_year=fy2551, organisation=org("50"))
+    editing.plan_tree_replace(plan=plan, data=sample_plan(), actor=officer)
     plan.refresh_from_db()
     return plan

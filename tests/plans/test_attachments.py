@@ -33,10 +33,10 @@ from khamrap.documents.attachments import (
 )
 from khamrap.frameworks.models import FiscalYear
 from khamrap.orgs.models import Organisation
-from khamrap.plans.attachment_services import attachment_add, attachment_delete
+from khamrap.plans.attachments import attachment_add, attachment_delete
+from khamrap.plans.editing import plan_get_or_create
 from khamrap.plans.models import Plan, PlanAttachment, PlanEvent, PlanEventKind, PlanStatus
 from khamrap.plans.printable import plan_form_pdf
-from khamrap.plans.services import plan_get_or_create
 from khamrap.thai.text import compose_sara_am
 from tests.conftest import login
 
@@ -325,9 +325,9 @@ def test_a_submitted_plan_takes_no_attachment_and_loses_none(plan: Plan, officer
     attachment = attachment_add(plan=plan, uploaded_file=_upload("แผน.pdf", pdf_bytes()), actor=officer)
     Plan.objects.filter(pk=plan.pk).update(status=PlanStatus.SUBMITTED)
 
-    with pytest.raises(DomainError, match="'ส่งแล้ว' จึงแนบหรือลบไฟล์ไม่ได้"):
+    with pytest.raises(DomainError, match="'ส่งแล้ว' จึงแก้ไขไม่ได้ จนกว่าสำนักงาน ก\\.พ\\.ร\\. จะส่งกลับ"):
         attachment_add(plan=plan, uploaded_file=_upload("อื่น.docx", docx_bytes()), actor=officer)
-    with pytest.raises(DomainError, match="'ส่งแล้ว' จึงแนบหรือลบไฟล์ไม่ได้"):
+    with pytest.raises(DomainError, match="'ส่งแล้ว' จึงแก้ไขไม่ได้ จนกว่าสำนักงาน ก\\.พ\\.ร\\. จะส่งกลับ"):
         attachment_delete(attachment=attachment, actor=officer)
 
     assert list(PlanAttachment.objects.all()) == [attachment]
@@ -532,7 +532,7 @@ def test_deleting_from_a_submitted_plan_says_why(attachment: PlanAttachment, off
 
     response = client.post(_url("plan-attachment-delete", attachment.pk), follow=True)
 
-    assert "จึงแนบหรือลบไฟล์ไม่ได้" in response.content.decode()
+    assert "จึงแก้ไขไม่ได้ จนกว่าสำนักงาน ก.พ.ร. จะส่งกลับ" in response.content.decode()
     assert PlanAttachment.objects.count() == 1
 
 

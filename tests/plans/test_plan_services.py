@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from khamrap.core.errors import DomainError
-from khamrap.plans import services
+from khamrap.plans import editing, submission
 from khamrap.plans.models import Goal, Kpi, MilestoneLevel, Plan, PlanSnapshot, PlanStatus
 from khamrap.plans.selectors import plan_tree
+from khamrap.tracking import services as tracking_services
 
 BKK = ZoneInfo("Asia/Bangkok")
 ON_TIME = datetime(2007, 10, 15, 23, 59, tzinfo=BKK)
@@ -24,7 +25,7 @@ def test_tree_replace_numbers_kpis_in_tree_order(plan: Plan) -> None:
 
 def test_tree_replace_of_the_same_data_writes_nothing(plan: Plan, officer) -> None:  # type: ignore[no-untyped-def]
     revision = Plan.objects.get(pk=plan.pk).revision
-    assert services.plan_tree_replace(plan=plan, data=plan_tree(plan), actor=officer) is False
+    assert editing.plan_tree_replace(plan=plan, data=plan_tree(plan), actor=officer) is False
     assert Plan.objects.get(pk=plan.pk).revision == revision
 
 
@@ -37,7 +38,7 @@ def test_tree_replace_keeps_kpi_identity(plan: Plan, officer) -> None:  # type: 
     removed_uid = first_goal.kpis[0].uid
     issue = replace(tree.issues[0], goals=(replace(first_goal, kpis=(changed, first_goal.kpis[2])),))
     # when
-    services.plan_tree_replace(plan=plan, data=replace(tree, issues=(issue, *tree.issues[1:])), actor=officer)
+    editing.plan_tree_replace(plan=plan, data=replace(tree, issues=(issue, *tree.issues[1:])), actor=officer)
     # then the same KPI row carries the new target and the new code; the removed one is gone
     kpi = Kpi.objects.get(uid=kept_uid)
     assert (kpi.target, kpi.code) == (Decimal("136000"), "1.1")
@@ -47,86 +48,86 @@ def test_tree_replace_keeps_kpi_identity(plan: Plan, officer) -> None:  # type: 
 
 def test_another_provinces_officer_cannot_write_the_tree(plan: Plan, other_officer) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(DomainError):
-        services.plan_tree_replace(plan=plan, data=replace(plan_tree(plan), issues=()), actor=other_officer)
+        editing.plan_tree_replace(plan=plan, data=replace(plan_tree(plan), issues=()), actor=other_officer)
     assert Kpi.objects.filter(plan=plan).count() == 8
 
 
 def test_submission_goes_to_the_governor_first(plan: Plan, officer) -> None:  # type: ignore[no-untyped-def]
-    plan = services.plan_submit(plan=plan, actor=officer, when=ON_TIME)
+    plan = submission.plan_submit(plan=plan, actor=officer, when=ON_TIME)
     assert plan.status == PlanStatus.AWAITING_APPROVAL
     assert plan.submitted_at is None
 
 
 def test_approval_on_deadline_day_is_on_time(plan: Plan, officer, governor) -> None:  # type: ignore[no-untyped-def]
-    services.plan_submit(plan=plan, actor=officer, when=ON_TIME)
-    plan = services.plan_approve(plan=plan, actor=governor, when=ON_TIME)
+    submission.plan_submit(plan=plan, actor=officer, when=ON_TIME)
+    plan = submission.plan_approve(plan=plan, actor=governor, when=ON_TIME)
     assert (plan.status, plan.is_late, plan.submitted_at) == (PlanStatus.SUBMITTED, False, ON_TIME)
     assert PlanSnapshot.objects.filter(plan=plan, version=1).count() == 1
 
 
 def test_approval_after_the_deadline_is_late(plan: Plan, officer, governor) -> None:  # type: ignore[no-untyped-def]
-    services.plan_submit(plan=plan, actor=officer, when=ON_TIME)
-    plan = services.plan_approve(plan=plan, actor=governor, when=LATE)
+    submission.plan_submit(plan=plan, actor=officer, when=ON_TIME)
+    plan = submission.plan_approve(plan=plan, actor=governor, when=LATE)
     assert (plan.status, plan.is_late) == (PlanStatus.SUBMITTED, True)
 
 
 def test_without_required_approval_the_officer_submits_directly(plan: Plan, officer, fy2551) -> None:  # type: ignore[no-untyped-def]
     fy2551.frameworks.update(requires_executive_approval=False)
-    plan = services.plan_submit(plan=plan, actor=officer, when=LATE)
+    plan = submission.plan_submit(plan=plan, actor=officer, when=LATE)
     assert (plan.status, plan.is_late) == (PlanStatus.SUBMITTED, True)
 
 
 def test_an_extension_moves_the_deadline(plan: Plan, officer, governor, opdc_admin, fy2551, org) -> None:  # type: ignore[no-untyped-def]
-    services.extension_grant(
+    tracking_services.extension_grant(
         fiscal_year=fy2551, organisation=org("50"), until=date(2007, 10, 20), reason="น้ำท่วม", actor=opdc_admin
     )
-    services.plan_submit(plan=plan, actor=officer, when=LATE)
-    plan = services.plan_approve(plan=plan, actor=governor, when=LATE)
+    submission.plan_submit(plan=plan, actor=officer, when=LATE)
+    plan = submission.plan_approve(plan=plan, actor=governor, when=LATE)
     assert plan.is_late is False
 
 
 def test_a_closed_window_refuses_submission_unless_extended(
     plan: Plan, officer, opdc_admin, fy2551, org
 ) -> None:  # type: ignore[no-untyped-def]
-    services.submission_window_set(fiscal_year=fy2551, is_open=False, actor=opdc_admin)
+    tracking_services.submission_window_set(fiscal_year=fy2551, is_open=False, actor=opdc_admin)
     plan.fiscal_year.refresh_from_db()
     with pytest.raises(DomainError, match="ปิดรับแบบฟอร์ม"):
-        services.plan_submit(plan=plan, actor=officer, when=LATE)
+        submission.plan_submit(plan=plan, actor=officer, when=LATE)
     assert Plan.objects.get(pk=plan.pk).status == PlanStatus.DRAFT
-    services.extension_grant(
+    tracking_services.extension_grant(
         fiscal_year=fy2551, organisation=org("50"), until=date(2007, 10, 20), reason="", actor=opdc_admin
     )
-    assert services.plan_submit(plan=plan, actor=officer, when=LATE).status == PlanStatus.AWAITING_APPROVAL
+    assert submission.plan_submit(plan=plan, actor=officer, when=LATE).status == PlanStatus.AWAITING_APPROVAL
 
 
 def test_an_incomplete_plan_cannot_be_submitted(plan: Plan, officer) -> None:  # type: ignore[no-untyped-def]
     Kpi.objects.filter(plan=plan, code="1.1").update(criteria_3=Decimal(1))
     with pytest.raises(DomainError) as caught:
-        services.plan_submit(plan=plan, actor=officer, when=ON_TIME)
+        submission.plan_submit(plan=plan, actor=officer, when=ON_TIME)
     assert "ตัวชี้วัด 1.1: เกณฑ์ระดับ 3 ต้องมากกว่าเกณฑ์ระดับ 2 (4)" in caught.value.message_th
     assert Plan.objects.get(pk=plan.pk).status == PlanStatus.DRAFT
 
 
 def test_weights_must_add_up_to_indicator_one(plan: Plan, officer) -> None:  # type: ignore[no-untyped-def]
     Kpi.objects.filter(plan=plan, code="1.1").update(weight=Decimal(6))
-    assert services.submission_problems(plan) == [
+    assert submission.submission_problems(plan) == [
         "น้ำหนักของตัวชี้วัดย่อยรวมกันได้ 36 แต่ต้องเท่ากับ 35 ตามกรอบการประเมินผล"
     ]
 
 
 def test_a_submitted_plan_is_read_only_until_returned(plan: Plan, officer, governor, analyst) -> None:  # type: ignore[no-untyped-def]
-    services.plan_submit(plan=plan, actor=officer, when=ON_TIME)
-    plan = services.plan_approve(plan=plan, actor=governor, when=ON_TIME)
+    submission.plan_submit(plan=plan, actor=officer, when=ON_TIME)
+    plan = submission.plan_approve(plan=plan, actor=governor, when=ON_TIME)
     kpi = Kpi.objects.get(plan=plan, code="1.1")
     with pytest.raises(DomainError, match="แก้ไขไม่ได้"):
-        services.kpi_update(kpi=kpi, actor=officer, values={"target": Decimal(9)}, levels={})
+        editing.kpi_update(kpi=kpi, actor=officer, values={"target": Decimal(9)}, levels={})
     assert Kpi.objects.get(pk=kpi.pk).target == Decimal(5)
     # OPDC returns it: editable again, as version 2; the resubmission is not late and keeps the first time
-    plan = services.plan_return(plan=plan, actor=analyst, note="ปรับเกณฑ์ตัวชี้วัด 1.1")
+    plan = submission.plan_return(plan=plan, actor=analyst, note="ปรับเกณฑ์ตัวชี้วัด 1.1")
     assert (plan.status, plan.version, plan.is_editable) == (PlanStatus.RETURNED, 2, True)
-    services.kpi_update(kpi=kpi, actor=officer, values={"target": Decimal("5.5")}, levels={})
-    services.plan_submit(plan=plan, actor=officer, when=LATE)
-    plan = services.plan_approve(plan=plan, actor=governor, when=LATE)
+    editing.kpi_update(kpi=kpi, actor=officer, values={"target": Decimal("5.5")}, levels={})
+    submission.plan_submit(plan=plan, actor=officer, when=LATE)
+    plan = submission.plan_approve(plan=plan, actor=governor, when=LATE)
     assert (plan.status, plan.is_late, plan.submitted_at) == (PlanStatus.RESUBMITTED, False, ON_TIME)
 
 
@@ -134,19 +135,19 @@ def test_only_the_own_governor_approves(plan: Plan, officer, make_user) -> None:
     from khamrap.accounts.models import Role
 
     lamphun_governor = make_user("lp_governor", Role.EXECUTIVE, "51")
-    services.plan_submit(plan=plan, actor=officer, when=ON_TIME)
+    submission.plan_submit(plan=plan, actor=officer, when=ON_TIME)
     with pytest.raises(DomainError):
-        services.plan_approve(plan=plan, actor=lamphun_governor, when=ON_TIME)
+        submission.plan_approve(plan=plan, actor=lamphun_governor, when=ON_TIME)
     with pytest.raises(DomainError):
-        services.plan_approve(plan=plan, actor=officer, when=ON_TIME)
+        submission.plan_approve(plan=plan, actor=officer, when=ON_TIME)
     assert Plan.objects.get(pk=plan.pk).status == PlanStatus.AWAITING_APPROVAL
 
 
 def test_moving_a_kpi_renumbers_codes(plan: Plan, officer) -> None:  # type: ignore[no-untyped-def]
     second = Kpi.objects.get(plan=plan, code="1.2")
-    services.kpi_move(kpi=second, actor=officer, offset=-1)
+    editing.kpi_move(kpi=second, actor=officer, offset=-1)
     assert Kpi.objects.get(pk=second.pk).code == "1.1"
-    services.kpi_delete(kpi=Kpi.objects.get(plan=plan, code="1.1"), actor=officer)
+    editing.kpi_delete(kpi=Kpi.objects.get(plan=plan, code="1.1"), actor=officer)
     assert sorted(Kpi.objects.filter(plan=plan).values_list("code", flat=True)) == [
         f"1.{n}" for n in range(1, 8)
     ]
@@ -171,7 +172,7 @@ def test_tree_replace_keeps_issue_and_goal_rows_and_rewrites_only_what_changed(p
         MilestoneLevel.objects.filter(kpi__code="1.7", kpi__plan=plan).values_list("pk", flat=True)
     )
     # when
-    services.plan_tree_replace(
+    editing.plan_tree_replace(
         plan=plan, data=replace(tree, issues=(changed, *tree.issues[1:])), actor=officer
     )
     # then the rows keep their ids, the values are new, the other milestone's levels were not rewritten
@@ -194,7 +195,7 @@ def test_tree_replace_moves_a_kpi_between_goals_and_drops_empty_ones(plan: Plan,
     tree = plan_tree(plan)
     last = tree.issues[2]
     merged = replace(last, goals=(replace(last.goals[0], kpis=(*last.goals[0].kpis, *last.goals[1].kpis)),))
-    services.plan_tree_replace(plan=plan, data=replace(tree, issues=(tree.issues[1], merged)), actor=officer)
+    editing.plan_tree_replace(plan=plan, data=replace(tree, issues=(tree.issues[1], merged)), actor=officer)
     # then codes follow the new order and the stored tree is exactly the data
     stored = plan_tree(plan)
     assert [k.code for k in stored.kpis()] == ["1.1", "1.2", "1.3", "1.4", "1.5"]
@@ -202,18 +203,18 @@ def test_tree_replace_moves_a_kpi_between_goals_and_drops_empty_ones(plan: Plan,
         k.uid for k in (*tree.issues[1].goals[0].kpis, *merged.goals[0].kpis)
     ]
     assert (plan.issues.count(), Goal.objects.filter(issue__plan=plan).count()) == (2, 2)
-    assert not services.plan_tree_replace(
+    assert not editing.plan_tree_replace(
         plan=plan, data=replace(tree, issues=(tree.issues[1], merged)), actor=officer
     )
 
 
 def test_moving_an_issue_or_goal_renumbers_the_kpis_under_it(plan: Plan, officer) -> None:  # type: ignore[no-untyped-def]
     last_issue = plan.issues.order_by("position").last()
-    services.issue_move(issue=last_issue, actor=officer, offset=-1)
+    editing.issue_move(issue=last_issue, actor=officer, offset=-1)
     assert [i.name for i in plan_tree(plan).issues][1] == last_issue.name
     assert Kpi.objects.get(plan=plan, name="อัตราการเกิดอุบัติเหตุทางถนนต่อประชากรแสนคน").code == "1.4"
     second_goal = last_issue.goals.order_by("position").last()
-    services.goal_move(goal=second_goal, actor=officer, offset=-1)
+    editing.goal_move(goal=second_goal, actor=officer, offset=-1)
     assert Kpi.objects.get(plan=plan, name="ร้อยละของครัวเรือนที่ผ่านเกณฑ์ จปฐ.").code == "1.5"
-    services.goal_move(goal=second_goal, actor=officer, offset=-1)  # already first: nothing moves
+    editing.goal_move(goal=second_goal, actor=officer, offset=-1)  # already first: nothing moves
     assert Kpi.objects.get(plan=plan, name="ร้อยละของครัวเรือนที่ผ่านเกณฑ์ จปฐ.").code == "1.5"

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from khamrap.plans import services
+from khamrap.plans import editing, submission
 from khamrap.plans.models import Kpi, Plan, PlanStatus
 from tests.conftest import login
 
@@ -184,12 +184,12 @@ def test_a_cluster_officer_sees_only_its_cluster(plan: Plan, cluster_officer) ->
 def test_the_plan_page_query_count_does_not_grow_with_kpis(
     plan: Plan, officer, django_assert_max_num_queries
 ) -> None:  # type: ignore[no-untyped-def]
-    from khamrap.plans.demo import large_plan
+    from khamrap.site.samples import large_plan
 
     client = login(officer)
     with django_assert_max_num_queries(40) as small:
         client.get(reverse("plan-detail", args=[2551, "50"]))
-    services.plan_tree_replace(plan=plan, data=large_plan(kpi_count=30), actor=officer)
+    editing.plan_tree_replace(plan=plan, data=large_plan(kpi_count=30), actor=officer)
     with django_assert_max_num_queries(40) as large:
         client.get(reverse("plan-detail", args=[2551, "50"]))
     assert len(large.captured_queries) == len(small.captured_queries)
@@ -210,8 +210,8 @@ def test_tracking_lists_every_province_and_cluster(plan: Plan, analyst) -> None:
 def test_tracking_shows_submitted_and_late(plan: Plan, officer, governor, analyst) -> None:  # type: ignore[no-untyped-def]
     from tests.plans.test_plan_services import LATE
 
-    services.plan_submit(plan=plan, actor=officer, when=LATE)
-    services.plan_approve(plan=plan, actor=governor, when=LATE)
+    submission.plan_submit(plan=plan, actor=officer, when=LATE)
+    submission.plan_approve(plan=plan, actor=governor, when=LATE)
     response = login(analyst).get(reverse("tracking", args=[2551]), {"status": "late"})
     assert [r.organisation.code for r in response.context["rows"]] == ["50"]
 
@@ -243,7 +243,7 @@ def test_tracking_query_count_is_constant(fy2551, org, analyst, django_assert_ma
     with django_assert_max_num_queries(30) as before:
         client.get(reverse("tracking", args=[2551]))
     for code in ("51", "52", "53", "NU1"):
-        services.plan_get_or_create(fiscal_year=fy2551, organisation=org(code))
+        editing.plan_get_or_create(fiscal_year=fy2551, organisation=org(code))
     with django_assert_max_num_queries(30) as after:
         client.get(reverse("tracking", args=[2551]))
     assert len(after.captured_queries) == len(before.captured_queries)

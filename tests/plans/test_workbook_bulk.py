@@ -12,12 +12,13 @@ from django_tasks_db.models import DBTaskResult
 from khamrap.accounts.models import User
 from khamrap.core.errors import DomainError
 from khamrap.frameworks.models import FiscalYear
-from khamrap.plans import services
-from khamrap.plans.demo import sample_plan
+from khamrap.plans import editing
 from khamrap.plans.models import BulkImport, Kpi, Plan, WorkbookUpload
 from khamrap.plans.schema import PlanData
-from khamrap.plans.workbook import plan_or_blank, workbook_export
-from khamrap.plans.workbook_services import bulk_import_create, bulk_import_process
+from khamrap.plans.selectors import plan_or_blank
+from khamrap.site.samples import sample_plan
+from khamrap.workbook.tasks import bulk_import_create, bulk_import_process
+from khamrap.workbook.writer import workbook_export
 from tests.conftest import login
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -41,10 +42,10 @@ def disks(fy2551, org) -> bytes:  # type: ignore[no-untyped-def]
     """Chiang Mai's and Lamphun's filled-in workbooks, and a renamed executable."""
     filled = {}
     for code in ("50", "51"):
-        plan = services.plan_get_or_create(fiscal_year=fy2551, organisation=org(code))
-        services.plan_tree_replace(plan=plan, data=sample_plan(), actor=None)
+        plan = editing.plan_get_or_create(fiscal_year=fy2551, organisation=org(code))
+        editing.plan_tree_replace(plan=plan, data=sample_plan(), actor=None)
         filled[code] = workbook_export(plan=plan)
-        services.plan_tree_replace(plan=plan, data=PlanData(), actor=None)  # the disk is not in yet
+        editing.plan_tree_replace(plan=plan, data=PlanData(), actor=None)  # the disk is not in yet
     return _zip(
         {
             "disks/50-เชียงใหม่.xlsx": filled["50"],

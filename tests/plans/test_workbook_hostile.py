@@ -17,9 +17,10 @@ from openpyxl import Workbook, load_workbook
 from khamrap.accounts.models import User
 from khamrap.plans.models import Kpi, Plan, WorkbookUpload
 from khamrap.plans.selectors import plan_tree
-from khamrap.plans.workbook import SHEET_FORM, workbook_export
-from khamrap.plans.workbook_guard import MACROS, NOT_XLSX, ZIP_BOMB
-from khamrap.plans.workbook_services import workbook_import
+from khamrap.workbook.guard import MACROS, NOT_XLSX, ZIP_BOMB
+from khamrap.workbook.importer import workbook_import
+from khamrap.workbook.layout import SHEET_FORM
+from khamrap.workbook.writer import workbook_export
 
 MEGABYTE = 1024 * 1024
 

@@ -11,8 +11,10 @@ from openpyxl import load_workbook
 
 from khamrap.plans.models import Kpi, Plan, WorkbookUpload
 from khamrap.plans.selectors import plan_tree
-from khamrap.plans.workbook import SHEET_FORM, SHEET_MILESTONES, workbook_export, workbook_read
-from khamrap.plans.workbook_services import workbook_import
+from khamrap.workbook.importer import workbook_import
+from khamrap.workbook.layout import SHEET_FORM, SHEET_MILESTONES
+from khamrap.workbook.reader import workbook_read
+from khamrap.workbook.writer import workbook_export
 
 FORM, MILESTONES = SHEET_FORM, SHEET_MILESTONES
 
@@ -150,7 +152,7 @@ def test_a_workbook_not_downloaded_from_the_system_is_refused(plan: Plan) -> Non
 
 
 def _header_problems() -> list[tuple[str, str]]:
-    from khamrap.plans.workbook import FORM_COLUMNS
+    from khamrap.workbook.layout import FORM_COLUMNS
 
     found = []
     for index, column in enumerate(FORM_COLUMNS):

@@ -22,19 +22,14 @@ from openpyxl import load_workbook
 from khamrap.accounts.models import User
 from khamrap.frameworks.models import FiscalYear
 from khamrap.orgs.models import Organisation
-from khamrap.plans import services
-from khamrap.plans.demo import large_plan, sample_plan
+from khamrap.plans import editing
 from khamrap.plans.models import Kpi, Plan, PlanStatus, WorkbookUpload
-from khamrap.plans.selectors import plan_tree
-from khamrap.plans.workbook import (
-    SHEET_FORM,
-    SHEET_META,
-    SHEET_MILESTONES,
-    plan_or_blank,
-    workbook_export,
-    workbook_read,
-)
-from khamrap.plans.workbook_services import workbook_import
+from khamrap.plans.selectors import plan_or_blank, plan_tree
+from khamrap.site.samples import large_plan, sample_plan
+from khamrap.workbook.importer import workbook_import
+from khamrap.workbook.layout import SHEET_FORM, SHEET_META, SHEET_MILESTONES
+from khamrap.workbook.reader import workbook_read
+from khamrap.workbook.writer import workbook_export
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "workbook-sample-libreoffice.xlsx"
 
@@ -119,8 +114,8 @@ def test_the_export_has_instructions_form_milestones_and_hidden_lists_and_meta(p
 def test_the_export_reads_the_plan_in_a_constant_number_of_queries(fy2551, org, officer) -> None:  # type: ignore[no-untyped-def]
     counts = []
     for code, data in (("50", sample_plan()), ("51", large_plan(kpi_count=30))):
-        plan = services.plan_get_or_create(fiscal_year=fy2551, organisation=org(code))
-        services.plan_tree_replace(plan=plan, data=data, actor=None)
+        plan = editing.plan_get_or_create(fiscal_year=fy2551, organisation=org(code))
+        editing.plan_tree_replace(plan=plan, data=data, actor=None)
         plan = Plan.objects.get(pk=plan.pk)
         with CaptureQueriesContext(connection) as queries:
             workbook_export(plan=plan)
@@ -275,7 +270,9 @@ def test_a_submitted_plan_is_not_changed_by_a_workbook(plan: Plan, officer) -> N
     upload = workbook_import(plan=plan, data=data, filename="cm.xlsx", actor=officer)
 
     assert upload.status == "refused"
-    assert upload.problems[0]["message_th"].startswith("แบบฟอร์มอยู่ในสถานะ 'ส่งแล้ว' จึงนำเข้าไม่ได้")
+    assert upload.problems[0]["message_th"].startswith(
+        "แบบฟอร์มอยู่ในสถานะ 'ส่งแล้ว' จึงแก้ไขไม่ได้ จนกว่าสำนักงาน ก.พ.ร. จะส่งกลับ"
+    )
     assert _state(plan) == before
 
 
@@ -336,7 +333,7 @@ def test_a_workbook_older_than_the_plan_warns_that_it_replaces_the_later_edits(
     plan: Plan, officer: User
 ) -> None:
     data = _edit(workbook_export(plan=plan), SHEET_FORM, {"L3": 6})
-    services.plan_tree_replace(plan=plan, data=sample_plan(total_weight=Decimal(35)), actor=officer)
+    editing.plan_tree_replace(plan=plan, data=sample_plan(total_weight=Decimal(35)), actor=officer)
     Plan.objects.filter(pk=plan.pk).update(revision=plan.revision + 1)  # edited on the web meanwhile
     plan.refresh_from_db()
 

@@ -11,8 +11,10 @@ from khamrap.accounts.models import User
 from khamrap.frameworks.models import FiscalYear
 from khamrap.plans.models import BulkImport, Plan, WorkbookUpload
 from khamrap.plans.selectors import plan_tree
-from khamrap.plans.workbook import SHEET_FORM, workbook_export, workbook_read
-from khamrap.plans.workbook_guard import XLSX_CONTENT_TYPE
+from khamrap.workbook.guard import XLSX_CONTENT_TYPE
+from khamrap.workbook.layout import SHEET_FORM
+from khamrap.workbook.reader import workbook_read
+from khamrap.workbook.writer import workbook_export
 from tests.conftest import login
 
 DOWNLOAD = reverse("plan-workbook", args=[2551, "50"])

@@ -9,7 +9,7 @@ from khamrap.frameworks.selectors import fiscal_year_current
 def home(request: HttpRequest) -> HttpResponse:
     fiscal_year = fiscal_year_current()
     if fiscal_year is None:
-        return render(request, "core/empty.html")
+        return render(request, "site/empty.html")
     user = request.user
     if user.organisation_id and not user.is_opdc:  # type: ignore[union-attr]
         return redirect("plan-detail", fiscal_year.year, user.organisation.code)  # type: ignore[union-attr]

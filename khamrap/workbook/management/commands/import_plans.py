@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from khamrap.plans.workbook_services import PROBLEMS_SHOWN_PER_LINE, import_paths, problem_text
+from khamrap.workbook.bulk import PROBLEMS_SHOWN_PER_LINE, import_paths, problem_text
 
 
 class Command(BaseCommand):

@@ -5,33 +5,35 @@ organisation's own officers; the bulk import is the administrator's. Anyone else
 year or organisation 404.
 """
 
-from typing import cast
-
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods
 
-from khamrap.accounts.access import can_edit_plan_of, require_admin
-from khamrap.accounts.models import User
-from khamrap.core.errors import DomainError
-from khamrap.frameworks.models import FiscalYear
-from khamrap.frameworks.selectors import fiscal_year_get
-from khamrap.orgs.models import Organisation, OrganisationKind
-from khamrap.plans.models import BulkImport, BulkImportStatus
-from khamrap.plans.services import plan_get_or_create
-from khamrap.plans.workbook import plan_or_blank, workbook_export, workbook_filename
-from khamrap.plans.workbook_guard import XLSX_CONTENT_TYPE
-from khamrap.plans.workbook_services import (
-    bulk_import_create,
-    bulk_import_from_files,
-    bulk_imports_recent,
-    workbook_import,
-    workbook_uploads_recent,
+from khamrap.accounts.access import (
+    DOWNLOAD_WORKBOOK,
+    EDIT_PLAN,
+    MANAGE_SUBMISSIONS,
+    AuthenticatedRequest,
+    can_download_workbook,
+    can_edit_plan,
+    can_manage_submissions,
+    require,
 )
+from khamrap.core.errors import DomainError
+from khamrap.frameworks.selectors import fiscal_year_get
+from khamrap.plans.editing import plan_get_or_create
+from khamrap.plans.lookup import plan_page
+from khamrap.plans.models import BulkImport, BulkImportStatus
+from khamrap.plans.selectors import plan_or_blank
+from khamrap.workbook.bulk import bulk_imports_recent, workbook_uploads_recent
+from khamrap.workbook.guard import XLSX_CONTENT_TYPE
+from khamrap.workbook.importer import workbook_import
+from khamrap.workbook.tasks import bulk_import_create, bulk_import_from_files
+from khamrap.workbook.writer import workbook_export, workbook_filename
 
 
 class WorkbookForm(forms.Form):
@@ -50,21 +52,12 @@ class BulkImportForm(forms.Form):
     dry_run = forms.BooleanField(label="ตรวจอย่างเดียว ยังไม่บันทึก", required=False)
 
 
-def _target(request: HttpRequest, year: int, org: str) -> tuple[User, FiscalYear, Organisation]:
-    fiscal_year = fiscal_year_get(year=year)
-    organisation = get_object_or_404(
-        Organisation, code=org, kind__in=[OrganisationKind.PROVINCE, OrganisationKind.CLUSTER]
-    )
-    return cast(User, request.user), fiscal_year, organisation
-
-
 @login_required
 @require_GET
-def plan_workbook(request: HttpRequest, year: int, org: str) -> HttpResponse:
-    user, fiscal_year, organisation = _target(request, year, org)
-    if not (user.is_opdc or can_edit_plan_of(user, organisation)):
-        raise PermissionDenied("เฉพาะเจ้าหน้าที่ของหน่วยงานนี้และสำนักงาน ก.พ.ร. ดาวน์โหลดแบบฟอร์มได้")
-    content = workbook_export(plan=plan_or_blank(fiscal_year=fiscal_year, organisation=organisation))
+def plan_workbook(request: AuthenticatedRequest, year: int, org: str) -> HttpResponse:
+    page = plan_page(request.user, year, org, allowed=can_download_workbook, refusal=DOWNLOAD_WORKBOOK)
+    fiscal_year, organisation = page.fiscal_year, page.organisation
+    content = workbook_export(plan=page.plan)
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     name = workbook_filename(fiscal_year=fiscal_year.year, org_code=organisation.code)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -74,10 +67,10 @@ def plan_workbook(request: HttpRequest, year: int, org: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan_workbook_upload(request: HttpRequest, year: int, org: str) -> HttpResponse:
-    user, fiscal_year, organisation = _target(request, year, org)
-    if not can_edit_plan_of(user, organisation):
-        raise PermissionDenied("เฉพาะเจ้าหน้าที่ของหน่วยงานนี้นำเข้าแบบฟอร์มได้")
+def plan_workbook_upload(request: AuthenticatedRequest, year: int, org: str) -> HttpResponse:
+    user = request.user
+    page = plan_page(user, year, org, allowed=can_edit_plan, refusal=EDIT_PLAN)
+    fiscal_year, organisation = page.fiscal_year, page.organisation
     form = WorkbookForm(request.POST, request.FILES) if request.method == "POST" else WorkbookForm()
     upload = None
     status = 200
@@ -86,6 +79,7 @@ def plan_workbook_upload(request: HttpRequest, year: int, org: str) -> HttpRespo
             sent = form.cleaned_data["workbook"]
             # Never more than the limit in memory: a larger file is refused by its size alone.
             data = sent.read(settings.KHAMRAP_MAX_WORKBOOK_BYTES + 1)
+            # The plan is stored now, refused or not, so its page lists every file it was sent.
             plan = plan_get_or_create(fiscal_year=fiscal_year, organisation=organisation)
             upload = workbook_import(plan=plan, data=data, filename=sent.name or "workbook.xlsx", actor=user)
         else:
@@ -100,14 +94,14 @@ def plan_workbook_upload(request: HttpRequest, year: int, org: str) -> HttpRespo
         "recent": workbook_uploads_recent(fiscal_year=fiscal_year, organisation=organisation),
         "max_megabytes": settings.KHAMRAP_MAX_WORKBOOK_BYTES // (1024 * 1024),
     }
-    return render(request, "plans/workbook_upload.html", context, status=status)
+    return render(request, "workbook/upload.html", context, status=status)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def bulk_import(request: HttpRequest, year: int) -> HttpResponse:
-    user = cast(User, request.user)
-    require_admin(user)
+def bulk_import(request: AuthenticatedRequest, year: int) -> HttpResponse:
+    user = request.user
+    require(can_manage_submissions(user), MANAGE_SUBMISSIONS)
     fiscal_year = fiscal_year_get(year=year)
     form = BulkImportForm(request.POST, request.FILES) if request.method == "POST" else BulkImportForm()
     status = 200
@@ -132,7 +126,7 @@ def bulk_import(request: HttpRequest, year: int) -> HttpResponse:
                         fiscal_year=fiscal_year, files=folder, actor=user, dry_run=dry_run
                     )
             except DomainError as error:
-                form.add_error("archive", error.message_th)
+                form.add_error("archive", error.message(get_language()))
             else:
                 return redirect("bulk-import-detail", fiscal_year.year, bulk.pk)
         status = 400
@@ -142,14 +136,14 @@ def bulk_import(request: HttpRequest, year: int) -> HttpResponse:
         "imports": bulk_imports_recent(fiscal_year=fiscal_year),
         "max_megabytes": settings.KHAMRAP_MAX_BULK_UPLOAD_BYTES // (1024 * 1024),
     }
-    return render(request, "plans/workbook_bulk.html", context, status=status)
+    return render(request, "workbook/bulk.html", context, status=status)
 
 
 @login_required
 @require_GET
-def bulk_import_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+def bulk_import_detail(request: AuthenticatedRequest, year: int, pk: int) -> HttpResponse:
     """The import's progress; htmx asks for the progress part again every second until it is done."""
-    require_admin(cast(User, request.user))
+    require(can_manage_submissions(request.user), MANAGE_SUBMISSIONS)
     bulk = get_object_or_404(
         BulkImport.objects.select_related("fiscal_year", "created_by"), pk=pk, fiscal_year__year=year
     )
@@ -159,5 +153,5 @@ def bulk_import_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse
         "running": bulk.status in {BulkImportStatus.QUEUED, BulkImportStatus.RUNNING},
         "percent": (100 * bulk.processed // bulk.total) if bulk.total else 0,
     }
-    template = "plans/workbook_bulk_progress.html" if request.htmx else "plans/workbook_bulk_detail.html"  # type: ignore[attr-defined]
+    template = "workbook/bulk_progress.html" if request.htmx else "workbook/bulk_detail.html"
     return render(request, template, context)

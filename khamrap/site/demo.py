@@ -7,9 +7,9 @@ from django.db import transaction
 from khamrap.accounts.models import Role, User
 from khamrap.frameworks.models import BANGKOK, FiscalYear
 from khamrap.orgs.models import Organisation
-from khamrap.plans import services
-from khamrap.plans.demo import sample_plan
+from khamrap.plans import editing, submission
 from khamrap.plans.models import Plan
+from khamrap.site.samples import sample_plan
 
 
 def _actor(organisation: Organisation, role: Role) -> User:
@@ -45,11 +45,11 @@ def demo_plans_create(*, fiscal_year: FiscalYear) -> int:
         organisation = organisations[code]
         officer_role = Role.PROVINCE_OFFICER if organisation.is_province else Role.CLUSTER_OFFICER
         officer = _actor(organisation, officer_role)
-        plan = services.plan_get_or_create(fiscal_year=fiscal_year, organisation=organisation)
-        services.plan_tree_replace(plan=plan, data=sample_plan(), actor=officer)
+        plan = editing.plan_get_or_create(fiscal_year=fiscal_year, organisation=organisation)
+        editing.plan_tree_replace(plan=plan, data=sample_plan(), actor=officer)
         if stage in {"submitted", "awaiting"}:
-            services.plan_submit(plan=plan, actor=officer, when=when or deadline)
+            submission.plan_submit(plan=plan, actor=officer, when=when or deadline)
         if stage == "submitted" and when is not None:
-            services.plan_approve(plan=plan, actor=_actor(organisation, Role.EXECUTIVE), when=when)
+            submission.plan_approve(plan=plan, actor=_actor(organisation, Role.EXECUTIVE), when=when)
         made += 1
     return made

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 
 from khamrap.accounts.services import DEMO_PASSWORD, demo_accounts_create
 from khamrap.frameworks.selectors import fiscal_year_current
-from khamrap.plans.demo_seed import demo_plans_create
+from khamrap.site.demo import demo_plans_create
 
 
 class Command(BaseCommand):

@@ -7,8 +7,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from khamrap.frameworks.models import FiscalYear
-from khamrap.plans.selectors import TrackingRow
 from khamrap.thai.dates import format_date, format_datetime
+from khamrap.tracking.selectors import TrackingRow
 
 HEADERS = (
     "รหัส", "หน่วยงาน", "ประเภท", "กลุ่มจังหวัด", "สถานะ", "จำนวนตัวชี้วัด",

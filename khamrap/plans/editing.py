@@ -1,19 +1,24 @@
-"""Writes to plans. Every state change happens here, atomically, after checking the current state."""
+"""Changes to a plan's tree: the whole tree at once (the workbook) or piece by piece (the web form).
 
-from dataclasses import asdict
-from datetime import date, datetime
-from decimal import Decimal
+Every change locks the plan, asks :mod:`khamrap.accounts.access` whether the actor may make it, refuses a plan
+that is not open for editing in one wording, renumbers the KPIs in one way and records itself.
+"""
+
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.db import transaction
 from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 
-from khamrap.accounts.access import can_approve_plan_of, can_edit_plan_of
+from khamrap.accounts.access import EDIT_PLAN, can_edit_plan, can_import_plan, ensure
 from khamrap.accounts.models import User
 from khamrap.core.errors import DomainError
 from khamrap.frameworks.models import FiscalYear
+from khamrap.frameworks.selectors import plan_indicator_code
 from khamrap.orgs.models import Organisation
+from khamrap.plans.diff import plan_diff
+from khamrap.plans.fields import KPI_FIELDS, kpi_values
 from khamrap.plans.models import (
     Goal,
     Kpi,
@@ -22,18 +27,10 @@ from khamrap.plans.models import (
     Plan,
     PlanEvent,
     PlanEventKind,
-    PlanSnapshot,
-    PlanStatus,
     StrategicIssue,
-    SubmissionExtension,
 )
-from khamrap.plans.schema import KpiData, PlanData, plan_problems
-from khamrap.plans.selectors import deadline_for, expected_plan_weight, plan_framework, plan_tree
-
-KPI_FIELDS = (
-    "name", "unit", "weight", "kpi_type", "direction", "target", "definition", "formula", "data_source",
-    "supervisor_name", "supervisor_phone", "collector_name", "collector_phone", "remarks",
-)  # fmt: skip
+from khamrap.plans.schema import KpiData, PlanData
+from khamrap.plans.selectors import plan_tree
 
 
 def plan_get_or_create(*, fiscal_year: FiscalYear, organisation: Organisation) -> Plan:
@@ -41,26 +38,35 @@ def plan_get_or_create(*, fiscal_year: FiscalYear, organisation: Organisation) -
     return plan
 
 
-def _lock(plan: Plan) -> Plan:
+def plan_lock(plan: Plan) -> Plan:
+    """The plan's row, locked for this transaction (created first if it is not stored yet).
+
+    On PostgreSQL ``select_for_update`` holds the row; SQLite runs every transaction as IMMEDIATE, which
+    holds the whole database for the writer, so two changes of one plan always run one after the other.
+    """
+    if plan.pk is None:
+        plan = plan_get_or_create(fiscal_year=plan.fiscal_year, organisation=plan.organisation)
     return Plan.objects.select_for_update().select_related("fiscal_year", "organisation").get(pk=plan.pk)
 
 
-def _require_editable(plan: Plan, actor: User | None, *, action_th: str = "แก้ไข") -> None:
-    if actor is not None and not can_edit_plan_of(actor, plan.organisation):
-        raise DomainError(
-            f"ท่านไม่มีสิทธิ์{action_th}แบบฟอร์มของหน่วยงานนี้", "You may not change this organisation's plan"
-        )
+def plan_require_editable(plan: Plan) -> None:
+    """The one refusal of a change to a plan that is not open for editing."""
     if not plan.is_editable:
         raise DomainError(
-            f"แบบฟอร์มอยู่ในสถานะ '{plan.get_status_display()}' จึง{action_th}ไม่ได้ จนกว่าสำนักงาน ก.พ.ร. จะส่งกลับ",
-            "The plan is read-only until OPDC returns it",
+            f"แบบฟอร์มอยู่ในสถานะ '{plan.get_status_display()}' จึงแก้ไขไม่ได้ จนกว่าสำนักงาน ก.พ.ร. จะส่งกลับ",
+            f"The plan is {plan.status} and read-only until OPDC returns it",
         )
 
 
-def plan_lock_for_change(*, plan: Plan, actor: User | None, action_th: str = "แก้ไข") -> Plan:
-    """Lock the plan row for this transaction and check that ``actor`` may change it now."""
-    plan = _lock(plan)
-    _require_editable(plan, actor, action_th=action_th)
+def plan_lock_for_change(*, plan: Plan, actor: User, allowed: Callable[[Plan], bool] | None = None) -> Plan:
+    """Lock the plan row for this transaction and check that ``actor`` may change it now.
+
+    ``allowed`` is the permission asked (default: :func:`~khamrap.accounts.access.can_edit_plan`).
+    """
+    plan = plan_lock(plan)
+    permitted = allowed(plan) if allowed else can_edit_plan(actor, plan.organisation)
+    ensure(permitted, EDIT_PLAN)
+    plan_require_editable(plan)
     return plan
 
 
@@ -72,9 +78,14 @@ def plan_changed(*, plan: Plan, actor: User | None, kind: str = PlanEventKind.ED
         PlanEvent.objects.create(plan=plan, kind=kind, actor=actor, note=note)
 
 
+def kpi_code(prefix: str, number: int) -> str:
+    """The code of indicator ``prefix``'s ``number``-th sub-KPI: ``kpi_code("1", 3) == "1.3"``."""
+    return f"{prefix}.{number}"
+
+
 def plan_renumber(plan: Plan) -> None:
     """Give indicator 1's sub-KPIs their codes (1.1, 1.2 …) in tree order."""
-    prefix = _plan_indicator_code(plan)
+    prefix = plan_indicator_code(fiscal_year=plan.fiscal_year, organisation=plan.organisation)
     kpis = list(
         Kpi.objects.filter(plan=plan).order_by(
             "goal__issue__position", "goal__issue__pk", "goal__position", "goal__pk", "position", "pk"
@@ -82,7 +93,7 @@ def plan_renumber(plan: Plan) -> None:
     )
     changed = []
     for number, kpi in enumerate(kpis, start=1):
-        code = f"{prefix}.{number}"
+        code = kpi_code(prefix, number)
         if kpi.code != code:
             kpi.code = code
             changed.append(kpi)
@@ -90,13 +101,6 @@ def plan_renumber(plan: Plan) -> None:
 
 
 # --- the whole tree at once (the workbook import) -------------------------------------------------
-
-
-def _kpi_values(data: KpiData) -> dict[str, Any]:
-    values = {name: getattr(data, name) for name in KPI_FIELDS}
-    values.update({f"baseline_{n}": v for n, v in enumerate(data.baselines, start=1)})
-    values.update({f"criteria_{n}": v for n, v in enumerate(data.criteria, start=1)})
-    return values
 
 
 @transaction.atomic
@@ -107,10 +111,12 @@ def plan_tree_replace(*, plan: Plan, data: PlanData, actor: User | None, note: s
     Issues and goals are matched by position and KPIs by uid, and only the rows that differ are
     written, so a workbook with two changed targets costs two KPI updates, not a rewrite of the tree.
     """
-    plan = plan_lock_for_change(plan=plan, actor=actor)
-    if _comparable(plan_tree(plan)) == _comparable(data):
+    plan = plan_lock(plan)
+    ensure(can_import_plan(actor, plan.organisation), EDIT_PLAN)
+    plan_require_editable(plan)
+    if plan_diff(plan_tree(plan), data).unchanged:
         return False
-    prefix = _plan_indicator_code(plan)
+    prefix = plan_indicator_code(fiscal_year=plan.fiscal_year, organisation=plan.organisation)
     issues = _rows_by_position(
         list(StrategicIssue.objects.filter(plan=plan).order_by("position", "pk")),
         [StrategicIssue(plan=plan, position=i, name=d.name) for i, d in enumerate(data.issues)],
@@ -142,8 +148,8 @@ def plan_tree_replace(*, plan: Plan, data: PlanData, actor: User | None, note: s
             goal = goal_of[(issue.pk, g)]
             for item in goal_data.kpis:
                 position += 1
-                values = {**_kpi_values(item), "goal_id": goal.pk, "position": position}
-                values["code"] = f"{prefix}.{position}"
+                values = {**kpi_values(item), "goal_id": goal.pk, "position": position}
+                values["code"] = kpi_code(prefix, position)
                 kpi = existing.get(item.uid or "")
                 if kpi is not None and str(kpi.uid) not in kept:
                     kept.add(str(kpi.uid))
@@ -157,7 +163,7 @@ def plan_tree_replace(*, plan: Plan, data: PlanData, actor: User | None, note: s
                     kpi = Kpi(plan=plan, **values)
                     to_create.append(kpi)
                     relevel.append((kpi, item))
-    Kpi.objects.bulk_update(to_update, [*_kpi_values(KpiData(name="")).keys(), "goal_id", "position", "code"])
+    Kpi.objects.bulk_update(to_update, [*(f.name for f in KPI_FIELDS), "goal_id", "position", "code"])
     Kpi.objects.bulk_create(to_create)
     Kpi.objects.filter(plan=plan).exclude(
         uid__in=[k.uid for k in to_update + to_create] + list(kept)
@@ -172,13 +178,6 @@ def plan_tree_replace(*, plan: Plan, data: PlanData, actor: User | None, note: s
     )
     plan_changed(plan=plan, actor=actor, kind=PlanEventKind.IMPORTED, note=note)
     return True
-
-
-def _plan_indicator_code(plan: Plan) -> str:
-    """The code of indicator 1 in the plan's framework: its sub-KPIs are numbered under it."""
-    framework = plan_framework(plan)
-    indicator = framework.indicators.filter(is_plan_indicator=True).first() if framework else None
-    return indicator.code if indicator else "1"
 
 
 RowT = TypeVar("RowT", StrategicIssue, Goal)
@@ -217,29 +216,6 @@ def _wanted_levels(item: KpiData) -> list[tuple[int, str, tuple[str, ...]]]:
     return sorted(
         (lv.level, lv.description, tuple(lv.substeps)) for lv in item.levels if lv.description.strip()
     )
-
-
-def _comparable(data: PlanData) -> dict[str, Any]:
-    """Plan data without codes, normalised so that 80 == 80.0000 and levels only count for milestones."""
-
-    def norm(value: Any) -> Any:
-        if isinstance(value, Decimal):
-            return value.normalize()
-        if isinstance(value, (list, tuple)):
-            return [norm(v) for v in value]
-        if isinstance(value, dict):
-            return {k: norm(v) for k, v in value.items() if k != "code"}
-        return value
-
-    raw = asdict(data)
-    for issue in raw["issues"]:
-        for goal in issue["goals"]:
-            for kpi in goal["kpis"]:
-                if kpi["kpi_type"] != KpiType.MILESTONE:
-                    kpi["levels"] = []
-                else:
-                    kpi["levels"] = [lv for lv in kpi["levels"] if lv["description"].strip()]
-    return norm(raw)  # type: ignore[no-any-return]
 
 
 def _next_position(siblings: QuerySet[Any]) -> int:
@@ -377,172 +353,3 @@ def kpi_move(*, kpi: Kpi, actor: User, offset: int) -> None:
     Kpi.objects.bulk_update(_swap_with_neighbour(siblings, kpi, offset), ["position"])
     plan_renumber(plan)
     plan_changed(plan=plan, actor=actor)
-
-
-# --- submission -----------------------------------------------------------------------------------
-
-
-def _extension(plan: Plan) -> SubmissionExtension | None:
-    return SubmissionExtension.objects.filter(
-        fiscal_year=plan.fiscal_year, organisation=plan.organisation
-    ).first()
-
-
-def _snapshot(plan: Plan, actor: User) -> None:
-    tree = plan_tree(plan)
-    PlanSnapshot.objects.create(
-        plan=plan,
-        version=plan.version,
-        status=plan.status,
-        created_by=actor,
-        data=_json_safe(asdict(tree)),
-    )
-
-
-def _json_safe(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, (list, tuple)):
-        return [_json_safe(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _json_safe(v) for k, v in value.items()}
-    return value
-
-
-def submission_problems(
-    plan: Plan, *, tree: PlanData | None = None, expected_weight: Decimal | None = None
-) -> list[str]:
-    """Why the plan cannot be submitted yet, as sentences in Thai (empty when it can).
-
-    A caller that has already read the tree or the expected weight passes them in.
-    """
-    tree = plan_tree(plan) if tree is None else tree
-    if not tree.kpis() and plan.attachments.exists():
-        return []  # the letter allows sending the action plan instead of the rows
-    if expected_weight is None:
-        expected_weight = expected_plan_weight(fiscal_year=plan.fiscal_year, organisation=plan.organisation)
-    problems = plan_problems(tree, expected_weight=expected_weight)
-    messages = list(problems.plan)
-    for code, found in problems.by_kpi.items():
-        messages += [f"ตัวชี้วัด {code}: {p.message_th}" for p in found]
-    return messages
-
-
-def _require_window_open(plan: Plan, when: datetime) -> None:
-    extension = _extension(plan)
-    if plan.fiscal_year.submission_open:
-        return
-    if extension and when <= plan.fiscal_year.deadline_end(extension.until):
-        return
-    raise DomainError(
-        "สำนักงาน ก.พ.ร. ปิดรับแบบฟอร์มของปีงบประมาณนี้แล้ว กรุณาติดต่อขอขยายเวลา",
-        "OPDC has closed submissions for this fiscal year",
-    )
-
-
-def _mark_received(plan: Plan, actor: User, when: datetime) -> None:
-    extension = _extension(plan)
-    deadline = deadline_for(fiscal_year=plan.fiscal_year, extension=extension)
-    plan.status = (
-        PlanStatus.RESUBMITTED
-        if plan.status == PlanStatus.RETURNED or plan.version > 1
-        else PlanStatus.SUBMITTED
-    )
-    if plan.submitted_at is None:
-        # Lateness is judged on the first submission; a resubmission after OPDC's return is never "late".
-        plan.submitted_at = when
-        plan.is_late = when > plan.fiscal_year.deadline_end(deadline)
-    plan.submitted_by = plan.submitted_by or actor
-    plan.save()
-    _snapshot(plan, actor)
-    PlanEvent.objects.create(plan=plan, kind=PlanEventKind.SUBMITTED, actor=actor)
-
-
-@transaction.atomic
-def plan_submit(*, plan: Plan, actor: User, when: datetime | None = None) -> Plan:
-    """The officer sends the plan: to the governor first when the framework asks for approval."""
-    when = when or timezone.now()
-    plan = plan_lock_for_change(plan=plan, actor=actor)
-    _require_window_open(plan, when)
-    problems = submission_problems(plan)
-    if problems:
-        raise DomainError("ยังส่งไม่ได้: " + "; ".join(problems), "The plan is incomplete")
-    framework = plan_framework(plan)
-    if framework is not None and framework.requires_executive_approval:
-        plan.status = PlanStatus.AWAITING_APPROVAL
-        plan.save(update_fields=["status", "updated_at"])
-        PlanEvent.objects.create(plan=plan, kind=PlanEventKind.APPROVAL_REQUESTED, actor=actor)
-    else:
-        _mark_received(plan, actor, when)
-    return plan
-
-
-@transaction.atomic
-def plan_approve(*, plan: Plan, actor: User, when: datetime | None = None) -> Plan:
-    """The governor approves: the plan reaches OPDC now, and the time counts for the deadline."""
-    when = when or timezone.now()
-    plan = _lock(plan)
-    if not can_approve_plan_of(actor, plan.organisation):
-        raise DomainError(
-            "เฉพาะผู้ว่าราชการจังหวัดของหน่วยงานนี้อนุมัติได้", "Only this organisation's executive approves"
-        )
-    if plan.status != PlanStatus.AWAITING_APPROVAL:
-        raise DomainError("แบบฟอร์มนี้ไม่ได้รออนุมัติ", "The plan is not awaiting approval")
-    _require_window_open(plan, when)
-    PlanEvent.objects.create(plan=plan, kind=PlanEventKind.APPROVED, actor=actor)
-    _mark_received(plan, actor, when)
-    return plan
-
-
-@transaction.atomic
-def plan_send_back(*, plan: Plan, actor: User, note: str) -> Plan:
-    """The governor sends the plan back to the officer instead of approving it."""
-    plan = _lock(plan)
-    if not can_approve_plan_of(actor, plan.organisation):
-        raise DomainError("เฉพาะผู้ว่าราชการจังหวัดของหน่วยงานนี้", "Only this organisation's executive")
-    if plan.status != PlanStatus.AWAITING_APPROVAL:
-        raise DomainError("แบบฟอร์มนี้ไม่ได้รออนุมัติ", "The plan is not awaiting approval")
-    plan.status = PlanStatus.RETURNED if plan.version > 1 else PlanStatus.DRAFT
-    plan.save(update_fields=["status", "updated_at"])
-    PlanEvent.objects.create(plan=plan, kind=PlanEventKind.WITHDRAWN, actor=actor, note=note)
-    return plan
-
-
-@transaction.atomic
-def plan_return(*, plan: Plan, actor: User, note: str) -> Plan:
-    """OPDC returns a submitted plan for revision: it becomes editable again as a new version."""
-    plan = _lock(plan)
-    if not actor.is_opdc:
-        raise DomainError("เฉพาะเจ้าหน้าที่สำนักงาน ก.พ.ร.", "Only OPDC staff")
-    if plan.status not in {PlanStatus.SUBMITTED, PlanStatus.RESUBMITTED, PlanStatus.UNDER_REVIEW}:
-        raise DomainError("ส่งกลับได้เฉพาะแบบฟอร์มที่ส่งแล้ว", "Only a submitted plan can be returned")
-    if not note.strip():
-        raise DomainError("กรุณาระบุสิ่งที่ต้องแก้ไข", "Say what must be revised")
-    plan.status = PlanStatus.RETURNED
-    plan.version += 1
-    plan.save(update_fields=["status", "version", "updated_at"])
-    PlanEvent.objects.create(plan=plan, kind=PlanEventKind.RETURNED, actor=actor, note=note)
-    return plan
-
-
-@transaction.atomic
-def extension_grant(
-    *, fiscal_year: FiscalYear, organisation: Organisation, until: date, reason: str, actor: User
-) -> SubmissionExtension:
-    if not actor.is_admin:
-        raise DomainError("เฉพาะผู้ดูแลระบบขยายเวลาได้", "Only the administrator grants extensions")
-    if until <= fiscal_year.submission_deadline:
-        raise DomainError("วันที่ขยายต้องอยู่หลังกำหนดส่งเดิม", "The extension must end after the deadline")
-    extension, _ = SubmissionExtension.objects.update_or_create(
-        fiscal_year=fiscal_year,
-        organisation=organisation,
-        defaults={"until": until, "reason": reason, "granted_by": actor},
-    )
-    return extension
-
-
-@transaction.atomic
-def submission_window_set(*, fiscal_year: FiscalYear, is_open: bool, actor: User) -> None:
-    if not actor.is_admin:
-        raise DomainError("เฉพาะผู้ดูแลระบบ", "Only the administrator")
-    FiscalYear.objects.filter(pk=fiscal_year.pk).update(submission_open=is_open)

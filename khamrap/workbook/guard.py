@@ -11,14 +11,15 @@ import html
 import io
 import re
 import struct
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from zipfile import ZIP_DEFLATED, ZIP_STORED, BadZipFile, ZipFile, ZipInfo
+from zipfile import BadZipFile, ZipFile, ZipInfo
 
 from django.conf import settings
 from openpyxl.utils import get_column_letter
+
+from khamrap.core.zips import Budget, Refusal, ZipRefused, inflate
 
 MAX_SHEET_ROWS = 2_000
 MAX_SHEET_COLUMNS = 100
@@ -29,7 +30,6 @@ MAX_RATIO = 200  # uncompressed ÷ compressed, for members larger than RATIO_FLO
 RATIO_FLOOR_BYTES = 1024 * 1024
 MAX_SMALL_PART_BYTES = 2 * 1024 * 1024  # [Content_Types].xml, xl/workbook.xml and its rels
 MAX_FORMULAS_LISTED = 10
-CHUNK = 64 * 1024
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -117,65 +117,26 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-class _Budget:
-    """Bytes decompressed so far across the whole file; the zip's declared sizes are never trusted."""
-
-    def __init__(self) -> None:
-        self.used = 0
-
-    def spend(self, size: int) -> None:
-        self.used += size
-        if self.used > MAX_UNCOMPRESSED_BYTES:
-            raise _refuse(ZIP_BOMB)
+_ZIP_REFUSALS = {
+    Refusal.BOMB: ZIP_BOMB,
+    Refusal.UNDECLARED: ZIP_BOMB,
+    Refusal.ENCRYPTED: "ไฟล์นี้ถูกเข้ารหัสหรือตั้งรหัสผ่านไว้ กรุณาบันทึกใหม่โดยไม่ตั้งรหัสผ่าน",
+    Refusal.DAMAGED: "ไฟล์นี้เสียหาย (ข้อมูลที่บีบอัดไว้อ่านไม่ได้) กรุณาบันทึกใหม่แล้วอัปโหลดอีกครั้ง",
+    Refusal.METHOD: "ไฟล์นี้บีบอัดด้วยวิธีที่ไฟล์ Excel ไม่ใช้ กรุณาบันทึกใหม่เป็น .xlsx",
+}
 
 
-def _member_chunks(data: bytes, info: ZipInfo, budget: _Budget, cap: int | None = None) -> Iterator[bytes]:
-    """The member's bytes, decompressed from the raw stream a chunk at a time and capped.
-
-    Reads the local header itself so that neither zipfile's nor the zip's idea of the size is trusted:
-    more output than the member declares is a zip bomb.
-    """
-    if info.flag_bits & 0x1:
-        raise _refuse("ไฟล์นี้ถูกเข้ารหัสหรือตั้งรหัสผ่านไว้ กรุณาบันทึกใหม่โดยไม่ตั้งรหัสผ่าน")
-    header = data[info.header_offset : info.header_offset + 30]
-    if len(header) < 30 or header[:4] != b"PK\x03\x04":
-        raise _refuse(NOT_XLSX)
-    name_length, extra_length = struct.unpack("<HH", header[26:30])
-    start = info.header_offset + 30 + name_length + extra_length
-    raw = memoryview(data)[start : start + info.compress_size]
-    limit = min(info.file_size, cap) if cap is not None else info.file_size
-    produced = 0
-    if info.compress_type == ZIP_STORED:
-        pieces: Iterator[bytes] = (bytes(raw[i : i + CHUNK]) for i in range(0, len(raw), CHUNK))
-    elif info.compress_type == ZIP_DEFLATED:
-        pieces = _inflate(raw)
-    else:
-        raise _refuse("ไฟล์นี้บีบอัดด้วยวิธีที่ไฟล์ Excel ไม่ใช้ กรุณาบันทึกใหม่เป็น .xlsx")
-    for piece in pieces:
-        produced += len(piece)
-        if produced > info.file_size:
-            raise _refuse(ZIP_BOMB)
-        if produced > limit:
-            raise _refuse(f"ส่วนประกอบ '{info.filename}' ของไฟล์มีขนาดใหญ่ผิดปกติ ระบบจึงไม่เปิดอ่าน")
-        budget.spend(len(piece))
-        yield piece
-
-
-def _inflate(raw: memoryview) -> Iterator[bytes]:
-    inflater = zlib.decompressobj(-15)
+def _member_chunks(data: bytes, info: ZipInfo, budget: Budget, cap: int | None = None) -> Iterator[bytes]:
+    """The member's bytes through the capped inflater, its refusals said in Thai."""
     try:
-        for i in range(0, len(raw), CHUNK):
-            out = inflater.decompress(raw[i : i + CHUNK], CHUNK)
-            yield out
-            while inflater.unconsumed_tail:
-                out = inflater.decompress(inflater.unconsumed_tail, CHUNK)
-                yield out
-        yield inflater.flush()
-    except zlib.error:
-        raise _refuse("ไฟล์นี้เสียหาย (ข้อมูลที่บีบอัดไว้อ่านไม่ได้) กรุณาบันทึกใหม่แล้วอัปโหลดอีกครั้ง") from None
+        yield from inflate(data, info, cap=cap, budget=budget)
+    except ZipRefused as refused:
+        if refused.reason is Refusal.TOO_BIG:
+            raise _refuse(f"ส่วนประกอบ '{info.filename}' ของไฟล์มีขนาดใหญ่ผิดปกติ ระบบจึงไม่เปิดอ่าน") from None
+        raise _refuse(_ZIP_REFUSALS[refused.reason]) from None
 
 
-def _small_part(data: bytes, zf: ZipFile, name: str, budget: _Budget) -> str:
+def _small_part(data: bytes, zf: ZipFile, name: str, budget: Budget) -> str:
     try:
         info = zf.getinfo(name)
     except KeyError:
@@ -271,7 +232,7 @@ def _feed_fast(scan: _SheetScan, chunk: bytes) -> None:
     scan._check()
 
 
-def _scan_sheet(data: bytes, info: ZipInfo, sheet: str, budget: _Budget) -> _SheetScan:
+def _scan_sheet(data: bytes, info: ZipInfo, sheet: str, budget: Budget) -> _SheetScan:
     spent = budget.used
     try:
         return _scan_member(data, info, _SheetScan(sheet=sheet), budget, fast=True)
@@ -280,7 +241,7 @@ def _scan_sheet(data: bytes, info: ZipInfo, sheet: str, budget: _Budget) -> _She
         return _scan_member(data, info, _SheetScan(sheet=sheet), budget, fast=False)
 
 
-def _scan_member(data: bytes, info: ZipInfo, scan: _SheetScan, budget: _Budget, *, fast: bool) -> _SheetScan:
+def _scan_member(data: bytes, info: ZipInfo, scan: _SheetScan, budget: Budget, *, fast: bool) -> _SheetScan:
     """Feed the scan the cells of ``<sheetData>`` only.
 
     What follows it is not data: Excel writes dropdowns that refer to another sheet as
@@ -318,7 +279,7 @@ def _scan_member(data: bytes, info: ZipInfo, scan: _SheetScan, budget: _Budget, 
     return scan
 
 
-def _sheet_names_by_part(data: bytes, zf: ZipFile, budget: _Budget) -> dict[str, str]:
+def _sheet_names_by_part(data: bytes, zf: ZipFile, budget: Budget) -> dict[str, str]:
     workbook_xml = _small_part(data, zf, "xl/workbook.xml", budget)
     rels_xml = _small_part(data, zf, "xl/_rels/workbook.xml.rels", budget)
     targets: dict[str, str] = {}
@@ -381,7 +342,7 @@ def _guard(data: bytes) -> None:
             raise _refuse(ZIP_BOMB)
     if "[Content_Types].xml" not in names:
         raise _refuse(NOT_XLSX)
-    budget = _Budget()
+    budget = Budget(MAX_UNCOMPRESSED_BYTES)
     content_types = _small_part(data, zf, "[Content_Types].xml", budget)
     if re.search(r"macroEnabled|vbaProject|macrosheet", content_types, re.IGNORECASE):
         raise _refuse(MACROS)

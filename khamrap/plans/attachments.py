@@ -12,17 +12,15 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import transaction
 
-from khamrap.accounts.access import can_edit_plan_of
+from khamrap.accounts.access import EDIT_PLAN, can_edit_plan, ensure
 from khamrap.accounts.models import User
 from khamrap.core.errors import DomainError
 from khamrap.documents.attachments import clean_filename, sniff_document
 from khamrap.frameworks.models import FiscalYear
 from khamrap.orgs.models import Organisation
+from khamrap.plans.editing import plan_changed, plan_lock_for_change
 from khamrap.plans.models import Plan, PlanAttachment, PlanEventKind
-from khamrap.plans.services import plan_changed, plan_get_or_create, plan_lock_for_change
-
-# The action the messages name: "ท่านไม่มีสิทธิ์แนบหรือลบไฟล์…", "…จึงแนบหรือลบไฟล์ไม่ได้…".
-ATTACH_TH = "แนบหรือลบไฟล์"
+from khamrap.plans.selectors import plan_or_blank
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -43,11 +41,8 @@ def attachment_upload(
 ) -> PlanAttachment:
     """:func:`attachment_add` to the organisation's plan of the year, starting the plan if there is none:
     the action plan may come before, or instead of, the rows of the form."""
-    if not can_edit_plan_of(actor, organisation):
-        raise DomainError(
-            f"ท่านไม่มีสิทธิ์{ATTACH_TH}แบบฟอร์มของหน่วยงานนี้", "You may not change this organisation's plan"
-        )
-    plan = plan_get_or_create(fiscal_year=fiscal_year, organisation=organisation)
+    ensure(can_edit_plan(actor, organisation), EDIT_PLAN)
+    plan = plan_or_blank(fiscal_year=fiscal_year, organisation=organisation)
     return attachment_add(plan=plan, uploaded_file=uploaded_file, actor=actor)
 
 
@@ -55,7 +50,7 @@ def attachment_upload(
 def attachment_add(*, plan: Plan, uploaded_file: "UploadedFile[bytes]", actor: User) -> PlanAttachment:
     """Check ``uploaded_file`` and attach it to ``plan``; raises :class:`DomainError` and stores nothing if
     the actor may not, the plan is not editable, or the file is too big, a duplicate or not a document."""
-    plan = plan_lock_for_change(plan=plan, actor=actor, action_th=ATTACH_TH)
+    plan = plan_lock_for_change(plan=plan, actor=actor)
     name = clean_filename(uploaded_file.name or "")
     size = uploaded_file.size or 0
     limit = settings.KHAMRAP_MAX_ATTACHMENT_BYTES
@@ -103,7 +98,7 @@ def attachment_add(*, plan: Plan, uploaded_file: "UploadedFile[bytes]", actor: U
 @transaction.atomic
 def attachment_delete(*, attachment: PlanAttachment, actor: User) -> None:
     """Remove ``attachment`` while its plan is editable; the stored file goes once the removal commits."""
-    plan_lock_for_change(plan=attachment.plan, actor=actor, action_th=ATTACH_TH)
+    plan_lock_for_change(plan=attachment.plan, actor=actor)
     storage, stored, name = attachment.file.storage, attachment.file.name, attachment.original_name
     attachment.delete()
     plan_changed(plan=attachment.plan, actor=actor, kind=PlanEventKind.DETACHED, note=f"ลบไฟล์แนบ {name}")

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from khamrap.core.errors import DomainError
-from khamrap.plans.workbook import plan_for_workbook, workbook_export
+from khamrap.workbook.writer import plan_for_workbook, workbook_export
 
 
 class Command(BaseCommand):
