@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from khamrap.plans.fields import KPI_FIELDS, field_label
 from khamrap.plans.models import Direction, KpiType
-from khamrap.plans.schema import KpiData, LevelData, PlanData
+from khamrap.plans.schema import KPI_FIELDS, KpiData, LevelData, PlanData, field_label
 
 SHOWN_LENGTH = 200
 

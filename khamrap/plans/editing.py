@@ -18,7 +18,6 @@ from khamrap.frameworks.models import FiscalYear
 from khamrap.frameworks.selectors import plan_indicator_code
 from khamrap.orgs.models import Organisation
 from khamrap.plans.diff import plan_diff
-from khamrap.plans.fields import KPI_FIELDS, kpi_values
 from khamrap.plans.models import (
     Goal,
     Kpi,
@@ -29,7 +28,7 @@ from khamrap.plans.models import (
     PlanEventKind,
     StrategicIssue,
 )
-from khamrap.plans.schema import KpiData, PlanData
+from khamrap.plans.schema import KPI_FIELDS, KpiData, PlanData, kpi_values
 from khamrap.plans.selectors import plan_tree
 
 

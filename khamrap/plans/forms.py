@@ -8,16 +8,16 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 
 from khamrap.core.errors import in_language
-from khamrap.plans.fields import (
+from khamrap.plans.models import Kpi, KpiType
+from khamrap.plans.schema import (
     KPI_FIELDS,
+    LEVELS,
     LONG_TEXT_LENGTH,
     NAME_LENGTH,
     SUBSTEPS_LENGTH,
     Kind,
     KpiField,
 )
-from khamrap.plans.models import Kpi, KpiType
-from khamrap.plans.schema import LEVELS
 from khamrap.scoring.bounds import MEASURE, NumberBounds
 from khamrap.thai.numbers import ThaiNumberError, parse_decimal
 from khamrap.thai.text import normalise

@@ -173,6 +173,13 @@ class Kpi(models.Model):
 
     class Meta:
         ordering = ["plan", "position", "pk"]
+        constraints = [
+            # The registry's bound (plans/schema.py), held by the database too: no stored weight can break a page.
+            models.CheckConstraint(
+                condition=models.Q(weight__isnull=True) | models.Q(weight__gte=0, weight__lte=100),
+                name="kpi_weight_0_to_100",
+            )
+        ]
         verbose_name = _("ตัวชี้วัด")
         verbose_name_plural = _("ตัวชี้วัด")
 

@@ -18,9 +18,8 @@ from django.utils import timezone, translation
 
 from khamrap.documents.pdf import render_pdf
 from khamrap.frameworks.selectors import plan_indicator
-from khamrap.plans.fields import KPI_FIELDS, KpiField
 from khamrap.plans.models import Direction, KpiType, Plan
-from khamrap.plans.schema import LEVELS, KpiData, PlanData
+from khamrap.plans.schema import KPI_FIELDS, LEVELS, KpiData, KpiField, PlanData
 from khamrap.plans.selectors import plan_tree
 from khamrap.thai.dates import format_date, format_datetime
 from khamrap.thai.numbers import format_decimal

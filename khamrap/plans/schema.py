@@ -1,15 +1,21 @@
-"""The negotiation form as plain data, shared by the web form, the workbook and the printable form.
+"""The negotiation form as plain data and the registry of its KPI fields, shared by every channel.
 
 Readers (``selectors.plan_tree``) produce a :class:`PlanData`; writers (``services.plan_tree_replace``)
 take one. The checks here are the one place that says what a valid KPI row is, so the web form, the
 Excel importer and the submission all give the same Thai messages.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from django.db.models import TextChoices
 
 from khamrap.core.errors import in_language
 from khamrap.plans.models import Direction, KpiType
+from khamrap.scoring.bounds import MEASURE, WEIGHT, NumberBounds
 
 LEVELS = (1, 2, 3, 4, 5)
 
@@ -62,6 +68,167 @@ class PlanData:
 
     def kpis(self) -> list[KpiData]:
         return [kpi for issue in self.issues for goal in issue.goals for kpi in goal.kpis]
+
+
+# --- the KPI field registry -------------------------------------------------------------------------
+#
+# Every channel reads this registry: the web form (its fields and bounds), the mapping between the model and
+# KpiData, the workbook's columns, the comparison of two plans, the labels of every message and the printed
+# form's details. Adding a KPI field is an edit here (the registry and KpiData above), to the model and a
+# migration, and to a template that shows it; tests/plans/test_fields.py holds them to that. Numbers take
+# their bounds from khamrap.scoring.bounds, shared with the scoring rules; every text field has a length its
+# database column holds.
+
+LONG_TEXT_LENGTH = 5_000  # definition, formula, data source, remarks, a level's description
+SUBSTEPS_LENGTH = 5_000  # a level's sub-steps, all lines together
+NAME_LENGTH = 500  # the KPI's, a strategic issue's and a goal's name
+CODE_LENGTH = 16  # a KPI's number as typed in the workbook: 1.12
+
+
+class Kind(StrEnum):
+    TEXT = "text"  # one line
+    LONG = "long"  # several lines
+    PHONE = "phone"
+    NUMBER = "number"
+    CHOICE = "choice"
+
+
+@dataclass(frozen=True)
+class KpiField:
+    name: str
+    kind: Kind
+    label_th: str
+    label_en: str
+    max_length: int | None = None
+    bounds: NumberBounds | None = None
+    choices: type[TextChoices] | None = None
+    heading_th: str = ""  # the workbook's column heading, when it says more than the label
+    width: float = 14  # the workbook column's width
+    compared: bool = True  # a change to it is a change of the plan
+    exported: bool = True  # a column of the workbook's form sheet
+    detail: bool = False  # a column of the printed form's details table
+    printed_with: str = ""  # printed in the cell of that field (a phone beside its person's name)
+
+    @property
+    def is_number(self) -> bool:
+        return self.kind is Kind.NUMBER
+
+    @property
+    def heading(self) -> str:
+        return self.heading_th or self.label_th
+
+    def label(self, language: str | None) -> str:
+        return in_language(self.label_th, self.label_en, language)
+
+    def value(self, kpi: KpiData) -> Any:
+        """This field of ``kpi``: the three baselines and five criteria are held as tuples there."""
+        if self.name.startswith("baseline_"):
+            return kpi.baselines[int(self.name[-1]) - 1]
+        if self.name.startswith("criteria_"):
+            return kpi.criteria[int(self.name[-1]) - 1]
+        return getattr(kpi, self.name)
+
+
+def _text(name: str, th: str, en: str, length: int, *, width: float = 22, **more: Any) -> KpiField:
+    return KpiField(name, Kind.TEXT, th, en, max_length=length, width=width, **more)
+
+
+def _long(name: str, th: str, en: str, *, width: float = 30, **more: Any) -> KpiField:
+    return KpiField(name, Kind.LONG, th, en, max_length=LONG_TEXT_LENGTH, width=width, **more)
+
+
+def _number(name: str, th: str, en: str, *, width: float = 11, **more: Any) -> KpiField:
+    return KpiField(name, Kind.NUMBER, th, en, bounds=more.pop("bounds", MEASURE), width=width, **more)
+
+
+KPI_FIELDS: tuple[KpiField, ...] = (
+    _text("name", "ชื่อตัวชี้วัด", "KPI name", NAME_LENGTH, width=40),
+    KpiField("unit", Kind.CHOICE, "หน่วยวัด", "Unit", max_length=100, width=12),
+    _number("weight", "น้ำหนัก", "Weight", bounds=WEIGHT, heading_th="น้ำหนัก (ร้อยละ)", width=10),
+    KpiField("kpi_type", Kind.CHOICE, "ประเภทตัวชี้วัด", "KPI type", choices=KpiType, width=16),
+    KpiField("direction", Kind.CHOICE, "ทิศทาง", "Direction", choices=Direction, width=15),
+    *(_number(f"baseline_{n}", f"ข้อมูลพื้นฐานปีที่ {n}", f"Baseline year {n}", width=13) for n in (1, 2, 3)),
+    _number("target", "ค่าเป้าหมาย", "Target", width=12),
+    *(_number(f"criteria_{n}", f"เกณฑ์ระดับ {n}", f"Level {n} criterion") for n in LEVELS),
+    _long("definition", "คำอธิบาย / นิยาม", "Definition", width=40, detail=True),
+    _long("formula", "สูตรการคำนวณ", "Formula", detail=True),
+    _long("data_source", "แหล่งข้อมูล", "Data source", width=24, detail=True),
+    _text("supervisor_name", "ผู้กำกับดูแลตัวชี้วัด", "KPI supervisor", 200, detail=True),
+    KpiField(
+        "supervisor_phone",
+        Kind.PHONE,
+        "โทรศัพท์ผู้กำกับดูแล",
+        "Supervisor's phone",
+        max_length=60,
+        width=15,
+        printed_with="supervisor_name",
+    ),
+    _text("collector_name", "ผู้จัดเก็บข้อมูล", "Data collector", 200, detail=True),
+    KpiField(
+        "collector_phone",
+        Kind.PHONE,
+        "โทรศัพท์ผู้จัดเก็บข้อมูล",
+        "Collector's phone",
+        max_length=60,
+        width=15,
+        printed_with="collector_name",
+    ),
+    _long("remarks", "หมายเหตุ", "Remarks", detail=True),
+)
+FIELDS: dict[str, KpiField] = {f.name: f for f in KPI_FIELDS}
+# Model columns held directly by KpiData (the rest are the baselines and criteria tuples).
+_PLAIN = tuple(f.name for f in KPI_FIELDS if not f.name.startswith(("baseline_", "criteria_")))
+
+# Labels of the other things a KPI problem may concern, for messages.
+OTHER_LABELS: dict[str, tuple[str, str]] = {
+    "issue": ("ประเด็นยุทธศาสตร์", "Strategic issue"),
+    "goal": ("เป้าประสงค์", "Goal"),
+    "code": ("ตัวชี้วัดที่", "KPI no."),
+    "criteria": ("เกณฑ์การให้คะแนน", "Criteria"),
+    "levels": ("คำอธิบายระดับ", "Level descriptions"),
+    **{f"level_{n}": (f"คำอธิบายระดับ {n}", f"Level {n} description") for n in LEVELS},
+}
+
+
+def field_label(name: str, language: str | None = "th") -> str:
+    """The label people know a field by, in ``language``: ``field_label("weight") == "น้ำหนัก"``."""
+    if name in FIELDS:
+        return FIELDS[name].label(language)
+    th, en = OTHER_LABELS.get(name, (name, name))
+    return in_language(th, en, language)
+
+
+def field_labels(language: str | None = "th") -> dict[str, str]:
+    """Every label by field name, for templates."""
+    return {name: field_label(name, language) for name in (*FIELDS, *OTHER_LABELS)}
+
+
+def kpi_values(kpi: KpiData) -> dict[str, Any]:
+    """The model's column values of ``kpi``, by column name."""
+    return {f.name: f.value(kpi) for f in KPI_FIELDS}
+
+
+def kpi_from_values(values: Mapping[str, Any], **identity: Any) -> KpiData:
+    """A :class:`KpiData` from column values (a model row's, a form's, a snapshot's); ``identity`` adds
+    ``uid``, ``code`` and ``levels``."""
+    return KpiData(
+        **{name: values[name] for name in _PLAIN if name in values},
+        baselines=(values.get("baseline_1"), values.get("baseline_2"), values.get("baseline_3")),
+        criteria=tuple(values.get(f"criteria_{n}") for n in LEVELS),
+        **identity,
+    )
+
+
+def number_problem(
+    field: KpiField, value: Decimal, *, label_th: str = "", label_en: str = ""
+) -> tuple[str, str] | None:
+    """Why ``value`` cannot be stored in ``field``, as (Thai, English) sentences naming the field (or the
+    label given, such as a baseline's year)."""
+    assert field.bounds is not None
+    found = field.bounds.problem(value)
+    if found is None:
+        return None
+    return (f"{label_th or field.label_th} {found[0]}", f"{label_en or field.label_en} {found[1]}")
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,16 @@ from django.db.models import Prefetch
 
 from khamrap.frameworks.models import FiscalYear
 from khamrap.orgs.models import Organisation
-from khamrap.plans.fields import KPI_FIELDS, kpi_from_values
 from khamrap.plans.models import Goal, Kpi, MilestoneLevel, Plan, StrategicIssue
-from khamrap.plans.schema import GoalData, IssueData, KpiData, LevelData, PlanData
+from khamrap.plans.schema import (
+    KPI_FIELDS,
+    GoalData,
+    IssueData,
+    KpiData,
+    LevelData,
+    PlanData,
+    kpi_from_values,
+)
 
 
 def plan_find(*, fiscal_year: FiscalYear, organisation: Organisation) -> Plan | None:

@@ -19,11 +19,10 @@ from khamrap.accounts.access import AuthenticatedRequest, can_approve_plan, can_
 from khamrap.core.errors import DomainError
 from khamrap.frameworks.selectors import expected_plan_weight
 from khamrap.plans import editing, submission
-from khamrap.plans.fields import field_label, field_labels
 from khamrap.plans.forms import KpiForm, NameForm, NewKpiForm
 from khamrap.plans.lookup import plan_page
 from khamrap.plans.models import Goal, Kpi, StrategicIssue
-from khamrap.plans.schema import kpi_problems, weight_check
+from khamrap.plans.schema import field_label, field_labels, kpi_problems, weight_check
 from khamrap.plans.selectors import kpi_data, plan_issues, plan_tree, plan_tree_of
 from khamrap.plans.submission import deadline_for, extension_of
 

@@ -22,9 +22,8 @@ from dataclasses import dataclass
 
 from openpyxl.utils import get_column_letter
 
-from khamrap.plans.fields import KPI_FIELDS, Kind, KpiField, field_label
 from khamrap.plans.models import Direction, KpiType
-from khamrap.plans.schema import LEVELS, PlanData
+from khamrap.plans.schema import KPI_FIELDS, LEVELS, Kind, KpiField, PlanData, field_label
 from khamrap.workbook.guard import WorkbookProblem
 
 FORMAT_NAME = "khamrap-plan-workbook"

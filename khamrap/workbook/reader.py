@@ -18,18 +18,24 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from khamrap.plans.fields import (
+from khamrap.plans.models import Direction, KpiType
+from khamrap.plans.schema import (
     CODE_LENGTH,
     FIELDS,
     KPI_FIELDS,
+    LEVELS,
     NAME_LENGTH,
+    GoalData,
+    IssueData,
+    KpiData,
     KpiField,
+    LevelData,
+    PlanData,
     field_label,
     kpi_from_values,
+    kpi_problems,
     number_problem,
 )
-from khamrap.plans.models import Direction, KpiType
-from khamrap.plans.schema import LEVELS, GoalData, IssueData, KpiData, LevelData, PlanData, kpi_problems
 from khamrap.thai.numbers import ThaiNumberError, parse_decimal, to_arabic_digits
 from khamrap.workbook.guard import WorkbookProblem, file_problem, workbook_guard
 from khamrap.workbook.layout import (

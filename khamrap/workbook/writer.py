@@ -20,9 +20,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from khamrap.core.errors import DomainError
 from khamrap.frameworks.models import FiscalYear
 from khamrap.orgs.models import Organisation
-from khamrap.plans.fields import field_label, kpi_values
 from khamrap.plans.models import KpiType, Plan
-from khamrap.plans.schema import LEVELS, KpiData, LevelData, PlanData
+from khamrap.plans.schema import LEVELS, KpiData, LevelData, PlanData, field_label, kpi_values
 from khamrap.plans.selectors import plan_or_blank, plan_tree
 from khamrap.workbook.guard import MAX_SHEET_ROWS
 from khamrap.workbook.layout import (
