@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "khamrap"
 FLOORS: dict[str, set[str]] = {
     "core": set(),
     "orgs": {"core"},
-    "frameworks": {"core", "orgs"},
+    "frameworks": {"core", "orgs", "accounts"},
     "accounts": {"core", "orgs"},
     "documents": {"core"},
     "plans": {"core", "orgs", "frameworks", "accounts", "documents"},
