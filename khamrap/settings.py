@@ -94,6 +94,7 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{DATA_DIR / 'khamrap.sqlite3'}",
         conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+        conn_health_checks=True,  # a kept connection is checked before reuse (a restarted PostgreSQL)
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
