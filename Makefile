@@ -11,7 +11,7 @@ PORT ?= 8000
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium fonts-thai-tlwg
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint typecheck pytest bench install system-deps setup worker clean
+.PHONY: run dev test lint typecheck pytest bench install system-deps setup worker clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,11 +33,19 @@ setup: install system-deps
 	$(KHAMRAP) load_reference
 	$(KHAMRAP) seed_demo
 
+# gunicorn (several worker processes) beside the task worker; Ctrl-C stops both.
 run: setup
 	@echo "Khamrap: http://$(HOST):$(PORT)  (task worker runs alongside; Ctrl-C stops both)"
 	@trap 'kill 0' EXIT INT TERM; \
 	$(KHAMRAP) db_worker --no-reload --interval 1 & \
-	$(KHAMRAP) runserver --noreload $(HOST):$(PORT)
+	$(KHAMRAP) serve --bind $(HOST):$(PORT)
+
+# Development: Django's runserver (one process, reloads on change) beside the task worker.
+dev: setup
+	@echo "Khamrap (development): http://$(HOST):$(PORT)  (Ctrl-C stops the server and the worker)"
+	@trap 'kill 0' EXIT INT TERM; \
+	$(KHAMRAP) db_worker --no-reload --interval 1 & \
+	DEBUG=$${DEBUG:-1} $(KHAMRAP) runserver $(HOST):$(PORT)
 
 worker: install
 	$(KHAMRAP) db_worker

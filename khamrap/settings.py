@@ -97,13 +97,21 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{DATA_DIR / 'khamrap.sqlite3'}",
         conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+        conn_health_checks=True,  # a kept connection is checked before reuse (a restarted PostgreSQL)
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the task worker and the web server share the file without "database is locked".
+    # Many web workers and the task worker share one file. WAL lets readers go on while one writes;
+    # IMMEDIATE transactions take the write lock at BEGIN, so a writer waits (up to the busy timeout)
+    # instead of failing with "database is locked" when a deferred read lock cannot be upgraded.
+    # On SQLite this lock is what serialises the services (select_for_update is a no-op there).
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env_int("KHAMRAP_SQLITE_TIMEOUT", 20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
