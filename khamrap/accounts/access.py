@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import get_language
 from django_htmx.middleware import HtmxDetails
 
 from khamrap.accounts.models import ORGANISATION_ROLES, Role, User
-from khamrap.core.errors import DomainError
+from khamrap.core.errors import DomainError, in_language
 from khamrap.orgs.models import Organisation
 
 
@@ -106,7 +107,7 @@ MANAGE_SUBMISSIONS = Refusal("เฉพาะผู้ดูแลระบบ",
 def require(allowed: bool, refusal: Refusal) -> None:
     """In a view: a rule that says no is a 403 page with the refusal's words."""
     if not allowed:
-        raise PermissionDenied(refusal.message_th)
+        raise PermissionDenied(in_language(refusal.message_th, refusal.message_en, get_language()))
 
 
 def ensure(allowed: bool, refusal: Refusal) -> None:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from khamrap.accounts.access import AuthenticatedRequest, can_approve_plan, can_edit_plan, can_return_plan
@@ -142,7 +143,7 @@ def issue_update(request: AuthenticatedRequest, year: int, org: str, pk: int) ->
 def issue_delete(request: AuthenticatedRequest, year: int, org: str, pk: int) -> HttpResponse:
     plan = plan_page(request.user, year, org).plan
     editing.issue_delete(issue=get_object_or_404(StrategicIssue, pk=pk, plan_id=plan.pk), actor=request.user)
-    messages.success(request, "ลบประเด็นยุทธศาสตร์แล้ว")
+    messages.success(request, _("ลบประเด็นยุทธศาสตร์แล้ว"))
     return _back(year, org)
 
 
@@ -174,7 +175,7 @@ def goal_update(request: AuthenticatedRequest, year: int, org: str, pk: int) -> 
 def goal_delete(request: AuthenticatedRequest, year: int, org: str, pk: int) -> HttpResponse:
     plan = plan_page(request.user, year, org).plan
     editing.goal_delete(goal=get_object_or_404(Goal, pk=pk, issue__plan_id=plan.pk), actor=request.user)
-    messages.success(request, "ลบเป้าประสงค์แล้ว")
+    messages.success(request, _("ลบเป้าประสงค์แล้ว"))
     return _back(year, org)
 
 
@@ -208,14 +209,14 @@ def kpi_save(request: AuthenticatedRequest, year: int, org: str, pk: int) -> Htt
         if form.errors:
             messages.error(
                 request,
-                f"ตัวชี้วัด {kpi.code}: บันทึกบางช่องไม่ได้ "
+                _("ตัวชี้วัด %(code)s: บันทึกบางช่องไม่ได้ ") % {"code": kpi.code}
                 + "; ".join(
                     f"{field_label(f, get_language())}: {' '.join(str(m) for m in e)}"
                     for f, e in form.errors.items()
                 ),
             )
         else:
-            messages.success(request, f"บันทึกตัวชี้วัด {kpi.code} แล้ว")
+            messages.success(request, _("บันทึกตัวชี้วัด %(code)s แล้ว") % {"code": kpi.code})
         return _back(year, org, f"kpi-{kpi.pk}")
     problems = {
         p.field: p.message(get_language()) for p in kpi_problems(kpi_data(kpi, list(kpi.levels.all())))
@@ -245,7 +246,7 @@ def kpi_delete(request: AuthenticatedRequest, year: int, org: str, pk: int) -> H
     plan = plan_page(request.user, year, org).plan
     kpi = get_object_or_404(Kpi, pk=pk, plan_id=plan.pk)
     editing.kpi_delete(kpi=kpi, actor=request.user)
-    messages.success(request, f"ลบตัวชี้วัด {kpi.code} แล้ว")
+    messages.success(request, _("ลบตัวชี้วัด %(code)s แล้ว") % {"code": kpi.code})
     return _back(year, org)
 
 
@@ -309,9 +310,9 @@ def plan_submit(request: AuthenticatedRequest, year: int, org: str) -> HttpRespo
     plan = plan_page(request.user, year, org).plan
     plan = submission.plan_submit(plan=plan, actor=request.user)
     if plan.is_awaiting_approval:
-        messages.success(request, "เสนอผู้ว่าราชการจังหวัดอนุมัติแล้ว แบบฟอร์มจะถึงสำนักงาน ก.พ.ร. เมื่อได้รับอนุมัติ")
+        messages.success(request, _("เสนอผู้ว่าราชการจังหวัดอนุมัติแล้ว แบบฟอร์มจะถึงสำนักงาน ก.พ.ร. เมื่อได้รับอนุมัติ"))
     else:
-        messages.success(request, "ส่งแบบฟอร์มถึงสำนักงาน ก.พ.ร. แล้ว")
+        messages.success(request, _("ส่งแบบฟอร์มถึงสำนักงาน ก.พ.ร. แล้ว"))
     return _back(year, org)
 
 
@@ -321,7 +322,12 @@ def plan_submit(request: AuthenticatedRequest, year: int, org: str) -> HttpRespo
 def plan_approve(request: AuthenticatedRequest, year: int, org: str) -> HttpResponse:
     plan = plan_page(request.user, year, org).plan
     plan = submission.plan_approve(plan=plan, actor=request.user)
-    messages.success(request, "อนุมัติและส่งแบบฟอร์มถึงสำนักงาน ก.พ.ร. แล้ว" + (" (ล่าช้า)" if plan.is_late else ""))
+    messages.success(
+        request,
+        _("อนุมัติและส่งแบบฟอร์มถึงสำนักงาน ก.พ.ร. แล้ว (ล่าช้า)")
+        if plan.is_late
+        else _("อนุมัติและส่งแบบฟอร์มถึงสำนักงาน ก.พ.ร. แล้ว"),
+    )
     return _back(year, org)
 
 
@@ -331,7 +337,7 @@ def plan_approve(request: AuthenticatedRequest, year: int, org: str) -> HttpResp
 def plan_send_back(request: AuthenticatedRequest, year: int, org: str) -> HttpResponse:
     plan = plan_page(request.user, year, org).plan
     submission.plan_send_back(plan=plan, actor=request.user, note=request.POST.get("note", ""))
-    messages.success(request, "ส่งกลับให้เจ้าหน้าที่แก้ไขแล้ว")
+    messages.success(request, _("ส่งกลับให้เจ้าหน้าที่แก้ไขแล้ว"))
     return _back(year, org)
 
 
@@ -341,5 +347,5 @@ def plan_send_back(request: AuthenticatedRequest, year: int, org: str) -> HttpRe
 def plan_return(request: AuthenticatedRequest, year: int, org: str) -> HttpResponse:
     plan = plan_page(request.user, year, org).plan
     submission.plan_return(plan=plan, actor=request.user, note=request.POST.get("note", ""))
-    messages.success(request, "ส่งกลับให้หน่วยงานแก้ไขแล้ว")
+    messages.success(request, _("ส่งกลับให้หน่วยงานแก้ไขแล้ว"))
     return _back(year, org)

@@ -9,6 +9,7 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from khamrap.accounts.access import (
@@ -112,7 +113,7 @@ def submission_window_update(request: AuthenticatedRequest, year: int) -> HttpRe
     require(can_manage_submissions(request.user), MANAGE_SUBMISSIONS)
     is_open = request.POST.get("open") == "1"
     submission_window_set(fiscal_year=fiscal_year, is_open=is_open, actor=request.user)
-    messages.success(request, "เปิดรับแบบฟอร์มแล้ว" if is_open else "ปิดรับแบบฟอร์มแล้ว")
+    messages.success(request, _("เปิดรับแบบฟอร์มแล้ว") if is_open else _("ปิดรับแบบฟอร์มแล้ว"))
     return redirect("tracking", year)
 
 
@@ -125,7 +126,7 @@ def extension_create(request: AuthenticatedRequest, year: int) -> HttpResponse:
     try:
         until = date.fromisoformat(request.POST.get("until", ""))
     except ValueError:
-        messages.error(request, "กรุณาระบุวันที่ขยายเวลาให้ถูกต้อง")
+        messages.error(request, _("กรุณาระบุวันที่ขยายเวลาให้ถูกต้อง"))
         return redirect("tracking", year)
     try:
         extension_grant(
@@ -138,5 +139,5 @@ def extension_create(request: AuthenticatedRequest, year: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message(get_language()))
     else:
-        messages.success(request, f"ขยายเวลาให้{organisation.name_th}แล้ว")
+        messages.success(request, _("ขยายเวลาให้%(name)sแล้ว") % {"name": organisation.name_th})
     return redirect("tracking", year)

@@ -131,3 +131,18 @@ def test_without_the_cookie_pages_stay_thai(
     if who:
         assert "ปฏิทิน" in body and "ออกจากระบบ" in body
         assert "Log out" not in body
+
+
+def test_flash_messages_and_refusals_come_from_the_english_catalogue(
+    officer: User, other_officer: User
+) -> None:
+    client = _in_english(login(officer))
+    client.post(reverse("issue-create", args=[2551, "50"]), {"name": "ประเด็น"})
+    issue_pk = officer.organisation.plans.get().issues.get().pk  # type: ignore[union-attr]
+
+    body = client.post(reverse("issue-delete", args=[2551, "50", issue_pk]), follow=True).content.decode()
+
+    assert "Strategic issue deleted" in body and "ลบประเด็นยุทธศาสตร์แล้ว" not in body
+    refused = _in_english(login(other_officer)).get(reverse("plan-attachments", args=[2551, "50"]))
+    assert refused.status_code == 403
+    assert "You may not see this organisation&#x27;s data" in refused.content.decode()

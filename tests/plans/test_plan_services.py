@@ -9,7 +9,16 @@ import pytest
 
 from khamrap.core.errors import DomainError
 from khamrap.plans import editing, submission
-from khamrap.plans.models import Goal, Kpi, MilestoneLevel, Plan, PlanSnapshot, PlanStatus
+from khamrap.plans.models import (
+    Goal,
+    Kpi,
+    MilestoneLevel,
+    Plan,
+    PlanEvent,
+    PlanEventKind,
+    PlanSnapshot,
+    PlanStatus,
+)
 from khamrap.plans.selectors import plan_tree
 from khamrap.tracking import services as tracking_services
 
@@ -47,9 +56,10 @@ def test_tree_replace_keeps_kpi_identity(plan: Plan, officer) -> None:  # type: 
 
 
 def test_another_provinces_officer_cannot_write_the_tree(plan: Plan, other_officer) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(DomainError):
+    before = plan_tree(plan)
+    with pytest.raises(DomainError, match=r"^ท่านไม่มีสิทธิ์แก้ไขแบบฟอร์มของหน่วยงานนี้$"):
         editing.plan_tree_replace(plan=plan, data=replace(plan_tree(plan), issues=()), actor=other_officer)
-    assert Kpi.objects.filter(plan=plan).count() == 8
+    assert plan_tree(Plan.objects.get(pk=plan.pk)) == before
 
 
 def test_submission_goes_to_the_governor_first(plan: Plan, officer) -> None:  # type: ignore[no-untyped-def]
@@ -136,11 +146,13 @@ def test_only_the_own_governor_approves(plan: Plan, officer, make_user) -> None:
 
     lamphun_governor = make_user("lp_governor", Role.EXECUTIVE, "51")
     submission.plan_submit(plan=plan, actor=officer, when=ON_TIME)
-    with pytest.raises(DomainError):
+    only_the_governor = r"^เฉพาะผู้ว่าราชการจังหวัดของหน่วยงานนี้อนุมัติหรือส่งกลับได้$"
+    with pytest.raises(DomainError, match=only_the_governor):
         submission.plan_approve(plan=plan, actor=lamphun_governor, when=ON_TIME)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match=only_the_governor):
         submission.plan_approve(plan=plan, actor=officer, when=ON_TIME)
     assert Plan.objects.get(pk=plan.pk).status == PlanStatus.AWAITING_APPROVAL
+    assert not PlanEvent.objects.filter(plan=plan, kind=PlanEventKind.APPROVED).exists()
 
 
 def test_moving_a_kpi_renumbers_codes(plan: Plan, officer) -> None:  # type: ignore[no-untyped-def]
