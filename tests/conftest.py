@@ -9,6 +9,7 @@ from khamrap.frameworks.models import FiscalYear
 from khamrap.frameworks.services import fiscal_year_seed
 from khamrap.orgs.models import Organisation
 from khamrap.orgs.services import reference_data_load
+from tests.factories import UserFactory
 
 # Property tests judge results, not speed: no per-example deadline (CI machines are shared and slow).
 hypothesis_settings.register_profile("khamrap", deadline=None, database=None)
@@ -31,18 +32,10 @@ def org(fy2551: FiscalYear):  # type: ignore[no-untyped-def]
     return get
 
 
-def _user(username: str, role: Role, organisation: Organisation | None) -> User:
-    user = User.objects.create_user(
-        username=username, password="pw-for-tests-only", role=role, organisation=organisation
-    )
-    return user
-
-
 @pytest.fixture
 def make_user(fy2551: FiscalYear):  # type: ignore[no-untyped-def]
     def make(username: str, role: Role, org_code: str | None = None) -> User:
-        organisation = Organisation.objects.get(code=org_code) if org_code else None
-        return _user(username, role, organisation)
+        return UserFactory.of(username, role, org_code)
 
     return make
 

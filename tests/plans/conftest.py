@@ -2,9 +2,8 @@
 
 import pytest
 
-from khamrap.plans import editing
 from khamrap.plans.models import Plan
-from khamrap.site.samples import sample_plan
+from tests.factories import PlanFactory
 
 
 @pytest.fixture(autouse=True)
@@ -17,7 +16,4 @@ def media(settings, tmp_path):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def plan(fy2551, org, officer) -> Plan:  # type: ignore[no-untyped-def]
     """Chiang Mai's FY2551 plan holding ``sample_plan()``: three issues, eight KPIs, weights adding to 35."""
-    plan = editing.plan_get_or_create(fiscal_year=fy2551, organisation=org("50"))
-    editing.plan_tree_replace(plan=plan, data=sample_plan(), actor=officer)
-    plan.refresh_from_db()
-    return plan
+    return PlanFactory(fiscal_year=fy2551, organisation=org("50"), tree__actor=officer)

@@ -16,10 +16,10 @@ from khamrap.plans import editing
 from khamrap.plans.models import BulkImport, Kpi, Plan, WorkbookUpload
 from khamrap.plans.schema import PlanData
 from khamrap.plans.selectors import plan_or_blank
-from khamrap.site.samples import sample_plan
 from khamrap.workbook.tasks import bulk_import_create, bulk_import_process
 from khamrap.workbook.writer import workbook_export
 from tests.conftest import login
+from tests.factories import PlanFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -42,8 +42,7 @@ def disks(fy2551, org) -> bytes:  # type: ignore[no-untyped-def]
     """Chiang Mai's and Lamphun's filled-in workbooks, and a renamed executable."""
     filled = {}
     for code in ("50", "51"):
-        plan = editing.plan_get_or_create(fiscal_year=fy2551, organisation=org(code))
-        editing.plan_tree_replace(plan=plan, data=sample_plan(), actor=None)
+        plan = PlanFactory(fiscal_year=fy2551, organisation=org(code))
         filled[code] = workbook_export(plan=plan)
         editing.plan_tree_replace(plan=plan, data=PlanData(), actor=None)  # the disk is not in yet
     return _zip(

@@ -8,21 +8,17 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
-from khamrap.plans import editing
 from khamrap.plans.models import Kpi, Plan, WorkbookUpload
 from khamrap.plans.selectors import plan_tree
-from khamrap.site.samples import sample_plan
 from khamrap.workbook.layout import SHEET_FORM
+from tests.factories import PlanFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def plan(fy2551, org) -> Plan:  # type: ignore[no-untyped-def]
-    plan = editing.plan_get_or_create(fiscal_year=fy2551, organisation=org("50"))
-    editing.plan_tree_replace(plan=plan, data=sample_plan(), actor=None)
-    plan.refresh_from_db()
-    return plan
+    return PlanFactory(fiscal_year=fy2551, organisation=org("50"))
 
 
 def _export(tmp_path: Path, org: str, name: str | None = None) -> Path:
