@@ -59,19 +59,41 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def _shown(name: str, placed: _Placed, value: Any) -> str:
+def shown_value(name: str, value: Any, *, limit: int | None = SHOWN_LENGTH) -> str:
+    """A field's value as a person reads it in a list of changes (numbers as typed, choices by label),
+    cut at ``limit`` characters (the history keeps it whole)."""
     if value is None:
         return ""
     if isinstance(value, Decimal):
         return f"{value.normalize():f}"
     if name in _SHOW_CHOICE:
         return _SHOW_CHOICE[name](value)
-    if name == "levels":
-        return " | ".join(
-            f"{lv.level}: {level_text(lv)}".replace("\n", " ") for lv in placed.kpi.levels if lv.description
-        )
     text = str(value)
-    return text if len(text) <= SHOWN_LENGTH else text[: SHOWN_LENGTH - 1] + "…"
+    return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
+
+
+def stored_text(value: Any) -> str:
+    """A stored value as exact text, as the history keeps it: numbers by value, choices by their key."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    return str(value)
+
+
+def levels_text(levels: tuple[LevelData, ...]) -> str:
+    return " | ".join(f"{lv.level}: {level_text(lv)}".replace("\n", " ") for lv in levels if lv.description)
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Equal as stored values: numbers by value (80 == 80.0000)."""
+    return _same(a, b)
+
+
+def _shown(name: str, placed: _Placed, value: Any) -> str:
+    if name == "levels":
+        return levels_text(placed.kpi.levels)
+    return shown_value(name, value)
 
 
 @dataclass(frozen=True)
@@ -106,6 +128,20 @@ class PlanDiff:
     @property
     def unchanged(self) -> bool:
         return not (self.added or self.removed or self.changed or self.outline_changed or self.order_changed)
+
+    def changes(self) -> list[dict[str, str]]:
+        """The diff as the entries of a plan's history: a KPI added or removed, or a field old → new."""
+        entries = [{"kpi": "", "code": k.code, "field": "kpi", "old": "", "new": k.name} for k in self.added]
+        entries += [
+            {"kpi": k.uid or "", "code": k.code, "field": f.field, "old": f.old, "new": f.new}
+            for k in self.changed
+            for f in k.fields
+        ]
+        entries += [
+            {"kpi": k.uid or "", "code": k.code, "field": "kpi", "old": k.name, "new": ""}
+            for k in self.removed
+        ]
+        return entries
 
     def counts(self) -> dict[str, int]:
         return {"added": len(self.added), "changed": len(self.changed), "removed": len(self.removed)}

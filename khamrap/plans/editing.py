@@ -5,6 +5,7 @@ that is not open for editing in one wording, renumbers the KPIs in one way and r
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db import transaction
@@ -17,8 +18,9 @@ from khamrap.core.errors import DomainError
 from khamrap.frameworks.models import FiscalYear
 from khamrap.frameworks.selectors import plan_indicator_code
 from khamrap.orgs.models import Organisation
-from khamrap.plans.diff import plan_diff
+from khamrap.plans.diff import levels_text, plan_diff, same_value, stored_text
 from khamrap.plans.models import (
+    Channel,
     Goal,
     Kpi,
     KpiType,
@@ -28,7 +30,7 @@ from khamrap.plans.models import (
     PlanEventKind,
     StrategicIssue,
 )
-from khamrap.plans.schema import KPI_FIELDS, KpiData, PlanData, kpi_values
+from khamrap.plans.schema import KPI_FIELDS, KpiData, LevelData, PlanData, kpi_values
 from khamrap.plans.selectors import plan_tree
 
 
@@ -69,12 +71,41 @@ def plan_lock_for_change(*, plan: Plan, actor: User, allowed: Callable[[Plan], b
     return plan
 
 
-def plan_changed(*, plan: Plan, actor: User | None, kind: str = PlanEventKind.EDITED, note: str = "") -> None:
-    """Record a change: the revision moves (so cached views of the plan do too) and, except for plain
-    edits, an event joins the plan's history."""
+def change(field: str, old: Any, new: Any, *, kpi: Kpi | None = None) -> dict[str, str]:
+    """One entry of the history: ``field`` of ``kpi`` (or of the plan's outline) went from ``old`` to ``new``."""
+    return {
+        "kpi": str(kpi.uid) if kpi else "",
+        "code": kpi.code if kpi else "",
+        "field": field,
+        "old": stored_text(old),
+        "new": stored_text(new),
+    }
+
+
+def plan_changed(
+    *,
+    plan: Plan,
+    actor: User | None,
+    kind: str = PlanEventKind.EDITED,
+    note: str = "",
+    changes: list[dict[str, str]] | None = None,
+    channel: str = Channel.WEB,
+) -> int:
+    """Record a change: the revision moves (so open pages and stale workbooks can tell) and an event with
+    who, when, through which channel and each field old → new joins the history. Returns the revision."""
     Plan.objects.filter(pk=plan.pk).update(revision=F("revision") + 1, updated_at=timezone.now())
-    if kind != PlanEventKind.EDITED:
-        PlanEvent.objects.create(plan=plan, kind=kind, actor=actor, note=note)
+    revision = Plan.objects.values_list("revision", flat=True).get(pk=plan.pk)
+    if kind != PlanEventKind.EDITED or changes:
+        PlanEvent.objects.create(
+            plan=plan,
+            kind=kind,
+            actor=actor,
+            note=note,
+            changes=changes or [],
+            channel=channel,
+            revision=revision,
+        )
+    return revision
 
 
 def kpi_code(prefix: str, number: int) -> str:
@@ -103,7 +134,9 @@ def plan_renumber(plan: Plan) -> None:
 
 
 @transaction.atomic
-def plan_tree_replace(*, plan: Plan, data: PlanData, actor: User | None, note: str = "") -> bool:
+def plan_tree_replace(
+    *, plan: Plan, data: PlanData, actor: User | None, note: str = "", channel: str = Channel.WORKBOOK
+) -> bool:
     """Make the plan's tree exactly ``data``, keeping each KPI's identity (``uid``). All or nothing.
 
     Returns False and writes nothing when ``data`` equals what is stored (an unchanged workbook).
@@ -113,7 +146,8 @@ def plan_tree_replace(*, plan: Plan, data: PlanData, actor: User | None, note: s
     plan = plan_lock(plan)
     ensure(can_import_plan(actor, plan.organisation), EDIT_PLAN)
     plan_require_editable(plan)
-    if plan_diff(plan_tree(plan), data).unchanged:
+    diff = plan_diff(plan_tree(plan), data)
+    if diff.unchanged:
         return False
     prefix = plan_indicator_code(fiscal_year=plan.fiscal_year, organisation=plan.organisation)
     issues = _rows_by_position(
@@ -175,7 +209,14 @@ def plan_tree_replace(*, plan: Plan, data: PlanData, actor: User | None, note: s
         for kpi, item in relevel
         for level, description, substeps in _wanted_levels(item)
     )
-    plan_changed(plan=plan, actor=actor, kind=PlanEventKind.IMPORTED, note=note)
+    plan_changed(
+        plan=plan,
+        actor=actor,
+        kind=PlanEventKind.IMPORTED,
+        note=note,
+        changes=diff.changes(),
+        channel=channel,
+    )
     return True
 
 
@@ -230,23 +271,26 @@ def issue_add(*, plan: Plan, actor: User, name: str) -> StrategicIssue:
     plan = plan_lock_for_change(plan=plan, actor=actor)
     position = _next_position(StrategicIssue.objects.filter(plan=plan))
     issue = StrategicIssue.objects.create(plan=plan, name=name.strip(), position=position)
-    plan_changed(plan=plan, actor=actor)
+    plan_changed(plan=plan, actor=actor, changes=[change("issue", "", issue.name)])
     return issue
 
 
 @transaction.atomic
 def issue_rename(*, issue: StrategicIssue, actor: User, name: str) -> None:
     plan = plan_lock_for_change(plan=issue.plan, actor=actor)
+    old = StrategicIssue.objects.values_list("name", flat=True).get(pk=issue.pk)
     StrategicIssue.objects.filter(pk=issue.pk).update(name=name.strip())
-    plan_changed(plan=plan, actor=actor)
+    if old != name.strip():
+        plan_changed(plan=plan, actor=actor, changes=[change("issue", old, name.strip())])
 
 
 @transaction.atomic
 def issue_delete(*, issue: StrategicIssue, actor: User) -> None:
     plan = plan_lock_for_change(plan=issue.plan, actor=actor)
+    gone = [change("kpi", kpi.name, "", kpi=kpi) for kpi in Kpi.objects.filter(goal__issue=issue)]
     issue.delete()
     plan_renumber(plan)
-    plan_changed(plan=plan, actor=actor)
+    plan_changed(plan=plan, actor=actor, changes=[change("issue", issue.name, ""), *gone])
 
 
 @transaction.atomic
@@ -254,23 +298,26 @@ def goal_add(*, issue: StrategicIssue, actor: User, name: str) -> Goal:
     plan = plan_lock_for_change(plan=issue.plan, actor=actor)
     position = _next_position(Goal.objects.filter(issue=issue))
     goal = Goal.objects.create(issue=issue, name=name.strip(), position=position)
-    plan_changed(plan=plan, actor=actor)
+    plan_changed(plan=plan, actor=actor, changes=[change("goal", "", goal.name)])
     return goal
 
 
 @transaction.atomic
 def goal_rename(*, goal: Goal, actor: User, name: str) -> None:
     plan = plan_lock_for_change(plan=goal.issue.plan, actor=actor)
+    old = Goal.objects.values_list("name", flat=True).get(pk=goal.pk)
     Goal.objects.filter(pk=goal.pk).update(name=name.strip())
-    plan_changed(plan=plan, actor=actor)
+    if old != name.strip():
+        plan_changed(plan=plan, actor=actor, changes=[change("goal", old, name.strip())])
 
 
 @transaction.atomic
 def goal_delete(*, goal: Goal, actor: User) -> None:
     plan = plan_lock_for_change(plan=goal.issue.plan, actor=actor)
+    gone = [change("kpi", kpi.name, "", kpi=kpi) for kpi in Kpi.objects.filter(goal=goal)]
     goal.delete()
     plan_renumber(plan)
-    plan_changed(plan=plan, actor=actor)
+    plan_changed(plan=plan, actor=actor, changes=[change("goal", goal.name, ""), *gone])
 
 
 @transaction.atomic
@@ -279,35 +326,114 @@ def kpi_add(*, goal: Goal, actor: User, name: str, kpi_type: str = KpiType.QUANT
     position = _next_position(Kpi.objects.filter(goal=goal))
     kpi = Kpi.objects.create(plan=plan, goal=goal, name=name.strip(), kpi_type=kpi_type, position=position)
     plan_renumber(plan)
-    plan_changed(plan=plan, actor=actor)
     kpi.refresh_from_db()
+    plan_changed(plan=plan, actor=actor, changes=[change("kpi", "", kpi.name, kpi=kpi)])
     return kpi
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A field someone else changed after the officer's page read it: both values (as stored, see
+    :func:`~khamrap.plans.diff.stored_text`), to choose or merge."""
+
+    field: str
+    theirs: str
+    mine: str
+    by: str  # who changed it, as shown
+
+
+@dataclass(frozen=True)
+class KpiSave:
+    kpi: Kpi
+    revision: int  # the plan's revision after the save: the page's next base
+    conflicts: tuple[Conflict, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Since:
+    base: str  # the field's value at the revision the page was read at, as the history shows it
+    by: str  # who changed it last
+
+
+def _changed_since(plan: Plan, kpi: Kpi, revision: int) -> dict[str, _Since]:
+    """The fields of ``kpi`` changed after ``revision``: their value then, and who changed them last."""
+    changed: dict[str, _Since] = {}
+    events = PlanEvent.objects.filter(plan=plan, revision__gt=revision).select_related("actor").order_by("pk")
+    for event in events:
+        who = event.actor.display_name if event.actor else "ระบบ"
+        for entry in event.changes:
+            if entry.get("kpi") == str(kpi.uid):
+                first = changed.get(entry["field"])
+                changed[entry["field"]] = _Since(base=first.base if first else entry["old"], by=who)
+    return changed
+
+
+def _levels_of_kpi(kpi: Kpi) -> tuple[LevelData, ...]:
+    return tuple(
+        LevelData(lv.level, lv.description, tuple(lv.substeps)) for lv in kpi.levels.order_by("level")
+    )
 
 
 @transaction.atomic
 def kpi_update(
-    *, kpi: Kpi, actor: User, values: dict[str, Any], levels: dict[int, tuple[str, list[str]]]
-) -> Kpi:
-    """Save a draft of one KPI row (the web form autosaves through here)."""
+    *,
+    kpi: Kpi,
+    actor: User,
+    values: dict[str, Any],
+    levels: dict[int, tuple[str, list[str]]],
+    base_revision: int | None = None,
+) -> KpiSave:
+    """Save a draft of the fields of one KPI row that the officer changed (the web form autosaves here).
+
+    With ``base_revision`` (the plan's revision the officer's page was read at), a field that someone else
+    changed since then, to a value other than the officer's, is not overwritten: it comes back as a
+    :class:`Conflict` with both values, and the other fields are saved (changes to different fields merge).
+    """
     plan = plan_lock_for_change(plan=kpi.plan, actor=actor)
+    kpi = Kpi.objects.select_for_update().get(pk=kpi.pk)
+    since = _changed_since(plan, kpi, base_revision) if base_revision is not None else {}
+    conflicts: list[Conflict] = []
+    changes: list[dict[str, str]] = []
     for name, value in values.items():
+        old = getattr(kpi, name)
+        if same_value(old, value):
+            continue
+        other = since.get(name)
+        if other is not None:
+            mine = stored_text(value)
+            if mine != other.base:  # the officer changed it too: theirs and mine both stand, to choose
+                conflicts.append(Conflict(name, stored_text(old), mine, other.by))
+            continue  # else the officer's page still held the old value: the newer one stays
+        changes.append(change(name, old, value, kpi=kpi))
         setattr(kpi, name, value)
     kpi.save()
-    if kpi.kpi_type == KpiType.MILESTONE:
-        for level, (description, substeps) in levels.items():
-            MilestoneLevel.objects.update_or_create(
-                kpi=kpi, level=level, defaults={"description": description, "substeps": substeps}
-            )
-    plan_changed(plan=plan, actor=actor)
-    return kpi
+    if kpi.kpi_type == KpiType.MILESTONE and levels:
+        before = _levels_of_kpi(kpi)
+        wanted = {lv.level: lv for lv in before}
+        wanted.update({n: LevelData(n, d, tuple(steps)) for n, (d, steps) in levels.items()})
+        after = tuple(wanted[n] for n in sorted(wanted))
+        other = since.get("levels")
+        if levels_text(after) != levels_text(before):
+            if other is not None:
+                if levels_text(after) != other.base:
+                    conflicts.append(Conflict("levels", levels_text(before), levels_text(after), other.by))
+            else:
+                for level, (description, substeps) in levels.items():
+                    MilestoneLevel.objects.update_or_create(
+                        kpi=kpi, level=level, defaults={"description": description, "substeps": substeps}
+                    )
+                changes.append(change("levels", levels_text(before), levels_text(after), kpi=kpi))
+    revision = plan_changed(plan=plan, actor=actor, changes=changes) if changes else plan.revision
+    return KpiSave(kpi=kpi, revision=revision, conflicts=tuple(conflicts))
 
 
 @transaction.atomic
 def kpi_delete(*, kpi: Kpi, actor: User) -> None:
     plan = plan_lock_for_change(plan=kpi.plan, actor=actor)
+    gone = change("kpi", kpi.name, "", kpi=kpi)
     kpi.delete()
     plan_renumber(plan)
-    plan_changed(plan=plan, actor=actor)
+    plan_changed(plan=plan, actor=actor, changes=[gone])
 
 
 SiblingT = TypeVar("SiblingT", StrategicIssue, Goal, Kpi)
@@ -329,9 +455,11 @@ def issue_move(*, issue: StrategicIssue, actor: User, offset: int) -> None:
     """Move a strategic issue up (-1) or down (+1); the codes of the KPIs under it follow."""
     plan = plan_lock_for_change(plan=issue.plan, actor=actor)
     siblings = list(StrategicIssue.objects.filter(plan=plan).order_by("position", "pk"))
-    StrategicIssue.objects.bulk_update(_swap_with_neighbour(siblings, issue, offset), ["position"])
+    before = issue.position
+    moved = _swap_with_neighbour(siblings, issue, offset)
+    StrategicIssue.objects.bulk_update(moved, ["position"])
     plan_renumber(plan)
-    plan_changed(plan=plan, actor=actor)
+    _moved(plan, actor, "issue", issue.name, before, next(i.position for i in moved if i.pk == issue.pk))
 
 
 @transaction.atomic
@@ -339,9 +467,11 @@ def goal_move(*, goal: Goal, actor: User, offset: int) -> None:
     """Move a goal up (-1) or down (+1) within its strategic issue."""
     plan = plan_lock_for_change(plan=goal.issue.plan, actor=actor)
     siblings = list(Goal.objects.filter(issue_id=goal.issue_id).order_by("position", "pk"))
-    Goal.objects.bulk_update(_swap_with_neighbour(siblings, goal, offset), ["position"])
+    before = goal.position
+    moved = _swap_with_neighbour(siblings, goal, offset)
+    Goal.objects.bulk_update(moved, ["position"])
     plan_renumber(plan)
-    plan_changed(plan=plan, actor=actor)
+    _moved(plan, actor, "goal", goal.name, before, next(g.position for g in moved if g.pk == goal.pk))
 
 
 @transaction.atomic
@@ -349,6 +479,14 @@ def kpi_move(*, kpi: Kpi, actor: User, offset: int) -> None:
     """Move a KPI up (-1) or down (+1) within its goal; codes follow."""
     plan = plan_lock_for_change(plan=kpi.plan, actor=actor)
     siblings = list(Kpi.objects.filter(goal_id=kpi.goal_id).order_by("position", "pk"))
+    old_code = kpi.code
     Kpi.objects.bulk_update(_swap_with_neighbour(siblings, kpi, offset), ["position"])
     plan_renumber(plan)
-    plan_changed(plan=plan, actor=actor)
+    kpi.refresh_from_db()
+    moved = [change("code", old_code, kpi.code, kpi=kpi)] if kpi.code != old_code else []
+    plan_changed(plan=plan, actor=actor, changes=moved)
+
+
+def _moved(plan: Plan, actor: User, field: str, name: str, before: int, after: int) -> None:
+    entry = {"kpi": "", "code": "", "field": field, "old": f"{name} ({before})", "new": f"{name} ({after})"}
+    plan_changed(plan=plan, actor=actor, changes=[entry] if before != after else [])

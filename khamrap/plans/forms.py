@@ -111,9 +111,17 @@ class _KpiFormBase(forms.Form):
             initial[f"substeps_{level.level}"] = "\n".join(level.substeps)
         return initial
 
+    def _sent(self, name: str) -> bool:
+        return self.add_prefix(name) in self.data
+
     def valid_values(self) -> dict[str, Any]:
-        """The model fields that parsed (call after ``is_valid()``); a name is never blanked by autosave."""
-        values = {name: self.cleaned_data[name] for name in self.MODEL_FIELDS if name in self.cleaned_data}
+        """The model fields that were sent and parsed (call after ``is_valid()``): a page may send only the
+        fields it changed; a name is never blanked by autosave."""
+        values = {
+            name: self.cleaned_data[name]
+            for name in self.MODEL_FIELDS
+            if name in self.cleaned_data and self._sent(name)
+        }
         if not values.get("name"):
             values.pop("name", None)
         return values
@@ -121,7 +129,8 @@ class _KpiFormBase(forms.Form):
     def valid_levels(self) -> dict[int, tuple[str, list[str]]]:
         levels = {}
         for n in LEVELS:
-            if f"level_{n}" in self.cleaned_data and f"substeps_{n}" in self.cleaned_data:
+            names = (f"level_{n}", f"substeps_{n}")
+            if all(name in self.cleaned_data and self._sent(name) for name in names):
                 steps = [s.strip() for s in self.cleaned_data[f"substeps_{n}"].splitlines() if s.strip()]
                 levels[n] = (self.cleaned_data[f"level_{n}"], steps)
         return levels

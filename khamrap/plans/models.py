@@ -240,17 +240,36 @@ class PlanEventKind(models.TextChoices):
     WITHDRAWN = "withdrawn", _("ถอนเพื่อแก้ไข")
 
 
+class Channel(models.TextChoices):
+    """Through what a change reached the plan."""
+
+    WEB = "web", _("หน้าเว็บ")
+    WORKBOOK = "workbook", _("ไฟล์ Excel")
+    BULK = "bulk", _("นำเข้าหลายไฟล์")
+    COMMAND = "command", _("คำสั่งของระบบ")
+    ADMIN = "admin", _("ผู้ดูแลระบบ")
+
+
 class PlanEvent(models.Model):
-    """The plan's history: who did what, when."""
+    """The plan's history: who did what, when, through which channel; for an edit, each field old → new.
+
+    ``changes`` is a list of ``{"kpi": uid or "", "code": "1.1", "field": "target", "old": "5", "new": "6"}``
+    (``field`` names a registry field, or ``issue``, ``goal``, ``kpi``, ``levels``, ``position``); ``revision``
+    is the plan's revision this change made.
+    """
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=24, choices=PlanEventKind.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
     note = models.TextField(blank=True)
+    channel = models.CharField(_("ช่องทาง"), max_length=16, choices=Channel.choices, default=Channel.WEB)
+    revision = models.PositiveIntegerField(null=True, blank=True)
+    changes = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["plan", "at", "pk"]
+        indexes = [models.Index(fields=["plan", "revision"], name="plan_event_revision")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"

@@ -202,9 +202,15 @@ def kpi_save(request: AuthenticatedRequest, year: int, org: str, pk: int) -> Htt
     kpi = get_object_or_404(Kpi, pk=pk, plan_id=plan.pk)
     form = KpiForm(request.POST, prefix=f"k{kpi.pk}")
     form.is_valid()
-    kpi = editing.kpi_update(
-        kpi=kpi, actor=request.user, values=form.valid_values(), levels=form.valid_levels()
+    revision = request.POST.get("revision", "")
+    saved = editing.kpi_update(
+        kpi=kpi,
+        actor=request.user,
+        values=form.valid_values(),
+        levels=form.valid_levels(),
+        base_revision=int(revision) if revision.isdigit() else None,
     )
+    kpi = saved.kpi
     if not request.htmx:
         if form.errors:
             messages.error(
@@ -235,6 +241,8 @@ def kpi_save(request: AuthenticatedRequest, year: int, org: str, pk: int) -> Htt
                 tree, expected=expected_plan_weight(fiscal_year=fiscal_year, organisation=organisation)
             ),
             "saved_at": timezone.localtime(),
+            "revision": saved.revision,
+            "conflicts": saved.conflicts,
         },
     )
 
