@@ -2,7 +2,8 @@
 
 A zip's declared sizes are never trusted. A member is decompressed from its raw bytes a chunk at a time (the
 local header is read here, not by :mod:`zipfile`), and refused as soon as it yields more than it declares,
-more than the caller's cap, or more than a budget shared by every member of one file.
+more than the caller's cap, or more than a budget shared by every member of one file; and at its end unless
+it yielded exactly its declared size with its declared CRC.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ CHUNK = 64 * 1024
 _LOCAL_HEADER = 30
 
 
-class Refusal(StrEnum):
+class ZipRefusalReason(StrEnum):
     BOMB = "bomb"  # more output than the budget shared by the file's members
     UNDECLARED = "undeclared"  # more output than the member declares
     TOO_BIG = "too_big"  # more than the caller's cap for this member
@@ -31,7 +32,7 @@ class Refusal(StrEnum):
 class ZipRefused(Exception):
     """A member the inflater will not (or cannot) decompress; ``reason`` says why, ``name`` which."""
 
-    def __init__(self, reason: Refusal, name: str) -> None:
+    def __init__(self, reason: ZipRefusalReason, name: str) -> None:
         super().__init__(f"{name}: {reason}")
         self.reason = reason
         self.name = name
@@ -47,7 +48,7 @@ class Budget:
     def spend(self, size: int, name: str) -> None:
         self.used += size
         if self.used > self.limit:
-            raise ZipRefused(Refusal.BOMB, name)
+            raise ZipRefused(ZipRefusalReason.BOMB, name)
 
 
 def inflate(
@@ -56,12 +57,12 @@ def inflate(
     """The member ``info`` of the zip ``source`` (its bytes or a seekable file), decompressed and capped."""
     name = info.filename
     if info.flag_bits & 0x1:
-        raise ZipRefused(Refusal.ENCRYPTED, name)
+        raise ZipRefused(ZipRefusalReason.ENCRYPTED, name)
     file = io.BytesIO(source) if isinstance(source, bytes) else source
     file.seek(info.header_offset)
     header = file.read(_LOCAL_HEADER)
     if len(header) < _LOCAL_HEADER or header[:4] != b"PK\x03\x04":
-        raise ZipRefused(Refusal.DAMAGED, name)
+        raise ZipRefused(ZipRefusalReason.DAMAGED, name)
     name_length, extra_length = struct.unpack("<HH", header[26:30])
     file.seek(info.header_offset + _LOCAL_HEADER + name_length + extra_length)
     if info.compress_type == ZIP_STORED:
@@ -69,17 +70,22 @@ def inflate(
     elif info.compress_type == ZIP_DEFLATED:
         pieces = _deflated(file, info.compress_size, name)
     else:
-        raise ZipRefused(Refusal.METHOD, name)
+        raise ZipRefused(ZipRefusalReason.METHOD, name)
     produced = 0
+    crc = 0
     for piece in pieces:
         produced += len(piece)
         if produced > info.file_size:
-            raise ZipRefused(Refusal.UNDECLARED, name)
+            raise ZipRefused(ZipRefusalReason.UNDECLARED, name)
         if cap is not None and produced > cap:
-            raise ZipRefused(Refusal.TOO_BIG, name)
+            raise ZipRefused(ZipRefusalReason.TOO_BIG, name)
         if budget is not None:
             budget.spend(len(piece), name)
+        crc = zlib.crc32(piece, crc)
         yield piece
+    # A member cut short or altered is damaged, whatever it inflated to.
+    if produced != info.file_size or crc != info.CRC:
+        raise ZipRefused(ZipRefusalReason.DAMAGED, name)
 
 
 def read_member(
@@ -93,7 +99,7 @@ def _stored(file: IO[bytes], size: int) -> Iterator[bytes]:
     while left > 0:
         piece = file.read(min(CHUNK, left))
         if not piece:
-            return
+            return  # cut short: the size and CRC checks in inflate() refuse it
         left -= len(piece)
         yield piece
 
@@ -107,4 +113,6 @@ def _deflated(file: IO[bytes], size: int, name: str) -> Iterator[bytes]:
                 yield inflater.decompress(inflater.unconsumed_tail, CHUNK)
         yield inflater.flush()
     except zlib.error:
-        raise ZipRefused(Refusal.DAMAGED, name) from None
+        raise ZipRefused(ZipRefusalReason.DAMAGED, name) from None
+    if not inflater.eof:
+        raise ZipRefused(ZipRefusalReason.DAMAGED, name)

@@ -18,7 +18,7 @@ from typing import IO
 from urllib.parse import quote
 
 from khamrap.core.errors import DomainError
-from khamrap.core.zips import Budget, Refusal, ZipRefused, inflate, read_member
+from khamrap.core.zips import Budget, ZipRefusalReason, ZipRefused, inflate, read_member
 from khamrap.thai.text import normalise
 
 __all__ = [
@@ -149,9 +149,9 @@ def _inspect_zip(file: IO[bytes], name: str, limits: ZipLimits) -> DocumentKind:
             kind = _office_kind(names, content_types, name)
             _read_all(file, entries, budget)
     except ZipRefused as refused:
-        if refused.reason is Refusal.ENCRYPTED:
+        if refused.reason is ZipRefusalReason.ENCRYPTED:
             raise _encrypted(name) from None
-        if refused.reason in {Refusal.BOMB, Refusal.TOO_BIG}:
+        if refused.reason in {ZipRefusalReason.BOMB, ZipRefusalReason.TOO_BIG}:
             raise _bomb(name) from None
         raise _damaged(name) from None
     except (

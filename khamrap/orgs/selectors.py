@@ -52,3 +52,8 @@ def participating_organisations(*, on: date) -> QuerySet[Organisation]:
     return Organisation.objects.filter(
         (Q(kind=OrganisationKind.PROVINCE) & _valid_on(on)) | Q(pk__in=cluster_ids)
     ).order_by("kind", "code")
+
+
+def plan_organisations() -> QuerySet[Organisation]:
+    """The organisations that have plans: provinces and provincial clusters (never OPDC itself)."""
+    return Organisation.objects.filter(kind__in=[OrganisationKind.PROVINCE, OrganisationKind.CLUSTER])

@@ -13,7 +13,8 @@ from khamrap.accounts.access import VIEW_PLAN, Refusal, can_view_plan, require
 from khamrap.accounts.models import User
 from khamrap.frameworks.models import FiscalYear
 from khamrap.frameworks.selectors import fiscal_year_get
-from khamrap.orgs.models import Organisation, OrganisationKind
+from khamrap.orgs.models import Organisation
+from khamrap.orgs.selectors import plan_organisations
 from khamrap.plans.models import Plan
 from khamrap.plans.selectors import plan_or_blank
 
@@ -27,9 +28,7 @@ class PlanPage:
 
 def plan_organisation(code: str) -> Organisation:
     """A province or cluster by its code (404 otherwise): the organisations that have plans."""
-    return get_object_or_404(
-        Organisation, code=code, kind__in=[OrganisationKind.PROVINCE, OrganisationKind.CLUSTER]
-    )
+    return get_object_or_404(plan_organisations(), code=code)
 
 
 def plan_page(

@@ -21,7 +21,8 @@ from khamrap.core.errors import DomainError
 from khamrap.core.zips import ZipRefused, read_member
 from khamrap.frameworks.models import FiscalYear
 from khamrap.orgs.models import Organisation
-from khamrap.plans.models import BulkImport, Plan, WorkbookUpload, WorkbookUploadStatus
+from khamrap.orgs.selectors import plan_organisations
+from khamrap.plans.models import BulkImport, Channel, Plan, WorkbookUpload, WorkbookUploadStatus
 from khamrap.plans.selectors import plan_or_blank
 from khamrap.workbook.guard import WorkbookProblem, file_problem
 from khamrap.workbook.importer import WorkbookImporter
@@ -94,11 +95,19 @@ def _line(name: str, upload: WorkbookUpload, org_code: str) -> ImportLine:
 class Batch:
     """Imports workbooks whose plan is found from their meta sheet; reference data loaded once."""
 
-    def __init__(self, *, actor: User | None, dry_run: bool, fiscal_year: FiscalYear | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        actor: User | None,
+        dry_run: bool,
+        fiscal_year: FiscalYear | None = None,
+        channel: str = Channel.COMMAND,
+    ) -> None:
         self.actor = actor
+        self.channel = channel
         self.dry_run = dry_run
         self.fiscal_year = fiscal_year
-        self.organisations = {o.code: o for o in Organisation.objects.all()}
+        self.organisations = {o.code: o for o in plan_organisations()}
         self.fiscal_years = {fy.year: fy for fy in FiscalYear.objects.all()}
 
     def refused(

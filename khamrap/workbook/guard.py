@@ -19,7 +19,7 @@ from zipfile import BadZipFile, ZipFile, ZipInfo
 from django.conf import settings
 from openpyxl.utils import get_column_letter
 
-from khamrap.core.zips import Budget, Refusal, ZipRefused, inflate
+from khamrap.core.zips import Budget, ZipRefusalReason, ZipRefused, inflate
 
 MAX_SHEET_ROWS = 2_000
 MAX_SHEET_COLUMNS = 100
@@ -118,11 +118,11 @@ def _column_number(letters: bytes) -> int:
 
 
 _ZIP_REFUSALS = {
-    Refusal.BOMB: ZIP_BOMB,
-    Refusal.UNDECLARED: ZIP_BOMB,
-    Refusal.ENCRYPTED: "ไฟล์นี้ถูกเข้ารหัสหรือตั้งรหัสผ่านไว้ กรุณาบันทึกใหม่โดยไม่ตั้งรหัสผ่าน",
-    Refusal.DAMAGED: "ไฟล์นี้เสียหาย (ข้อมูลที่บีบอัดไว้อ่านไม่ได้) กรุณาบันทึกใหม่แล้วอัปโหลดอีกครั้ง",
-    Refusal.METHOD: "ไฟล์นี้บีบอัดด้วยวิธีที่ไฟล์ Excel ไม่ใช้ กรุณาบันทึกใหม่เป็น .xlsx",
+    ZipRefusalReason.BOMB: ZIP_BOMB,
+    ZipRefusalReason.UNDECLARED: ZIP_BOMB,
+    ZipRefusalReason.ENCRYPTED: "ไฟล์นี้ถูกเข้ารหัสหรือตั้งรหัสผ่านไว้ กรุณาบันทึกใหม่โดยไม่ตั้งรหัสผ่าน",
+    ZipRefusalReason.DAMAGED: "ไฟล์นี้เสียหาย (ข้อมูลที่บีบอัดไว้อ่านไม่ได้) กรุณาบันทึกใหม่แล้วอัปโหลดอีกครั้ง",
+    ZipRefusalReason.METHOD: "ไฟล์นี้บีบอัดด้วยวิธีที่ไฟล์ Excel ไม่ใช้ กรุณาบันทึกใหม่เป็น .xlsx",
 }
 
 
@@ -131,7 +131,7 @@ def _member_chunks(data: bytes, info: ZipInfo, budget: Budget, cap: int | None =
     try:
         yield from inflate(data, info, cap=cap, budget=budget)
     except ZipRefused as refused:
-        if refused.reason is Refusal.TOO_BIG:
+        if refused.reason is ZipRefusalReason.TOO_BIG:
             raise _refuse(f"ส่วนประกอบ '{info.filename}' ของไฟล์มีขนาดใหญ่ผิดปกติ ระบบจึงไม่เปิดอ่าน") from None
         raise _refuse(_ZIP_REFUSALS[refused.reason]) from None
 

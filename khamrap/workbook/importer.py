@@ -21,8 +21,8 @@ from khamrap.core.errors import DomainError
 from khamrap.frameworks.selectors import expected_plan_weight
 from khamrap.orgs.models import Organisation
 from khamrap.plans.diff import PlanDiff, plan_diff
-from khamrap.plans.editing import plan_get_or_create, plan_require_editable, plan_tree_replace
-from khamrap.plans.models import Plan, WorkbookUpload, WorkbookUploadStatus
+from khamrap.plans.editing import plan_lock, plan_require_editable, plan_tree_replace
+from khamrap.plans.models import Channel, Plan, WorkbookUpload, WorkbookUploadStatus
 from khamrap.plans.schema import KpiData, PlanData, weight_check
 from khamrap.plans.selectors import plan_tree
 from khamrap.workbook.guard import WorkbookProblem, file_problem
@@ -53,14 +53,24 @@ class Validation:
         return {**(self.diff.as_dict() if self.diff else {}), "warnings": list(self.warnings)}
 
 
-class WorkbookImporter:
-    """Import one workbook into ``plan`` (which may not be stored yet) on behalf of ``actor``."""
+class _Refused(Exception):
+    def __init__(self, problems: list[WorkbookProblem]) -> None:
+        super().__init__(problems[0].message_th)
+        self.problems = problems
 
-    def __init__(self, *, plan: Plan, data: bytes, filename: str, actor: User | None) -> None:
+
+class WorkbookImporter:
+    """Import one workbook into ``plan`` (which may not be stored yet) on behalf of ``actor``, recorded in
+    the plan's history as coming through ``channel`` (the command line when there is no actor)."""
+
+    def __init__(
+        self, *, plan: Plan, data: bytes, filename: str, actor: User | None, channel: str | None = None
+    ) -> None:
         self.plan = plan
         self.data = data
         self.filename = filename
         self.actor = actor
+        self.channel = channel or (Channel.WORKBOOK if actor is not None else Channel.COMMAND)
 
     def validate(self, *, read: WorkbookRead | None = None, engine: str = "calamine") -> Validation:
         """Every problem of the file, or the changes it makes; reads the stored tree once, writes nothing."""
@@ -96,27 +106,37 @@ class WorkbookImporter:
         return []
 
     def apply(self, validation: Validation) -> WorkbookUpload:
-        """Write what ``validation`` found, all or nothing; a refused file is only recorded."""
+        """Write what ``validation`` found, all or nothing; a refused file is only recorded.
+
+        Under the plan's lock the revision is checked: when the plan changed after the validation (another
+        tab, another import), the file is validated again against the plan as it is now.
+        """
         if not validation.ok:
             return self.record(WorkbookUploadStatus.REFUSED, problems=validation.problems)
-        assert validation.diff is not None
+        unsaved = self.plan
         try:
             with transaction.atomic():
-                if self.plan.pk is None:
-                    self.plan = plan_get_or_create(
-                        fiscal_year=self.plan.fiscal_year, organisation=self.plan.organisation
-                    )
+                self.plan = plan_lock(self.plan)
+                if self.plan.revision != validation.revision:
+                    validation = self.validate(read=validation.read)
+                    if not validation.ok:
+                        raise _Refused(validation.problems)
+                assert validation.diff is not None
                 # An unchanged workbook is not sent to be compared a second time.
                 written = not validation.diff.unchanged and plan_tree_replace(
                     plan=self.plan,
                     data=validation.tree,
                     actor=self.actor,
                     note=f"นำเข้าจากไฟล์ {Path(self.filename).name}",
+                    channel=self.channel,
                 )
                 status = WorkbookUploadStatus.ACCEPTED if written else WorkbookUploadStatus.UNCHANGED
                 return self.record(status, summary=validation.summary())
-        except DomainError as error:
-            return self.record(WorkbookUploadStatus.REFUSED, problems=[file_problem(error.message_th)])
+        except (DomainError, _Refused) as error:
+            if unsaved.pk is None:
+                self.plan = unsaved  # the plan stored for this import was rolled back with it
+            problems = error.problems if isinstance(error, _Refused) else [file_problem(error.message_th)]
+            return self.record(WorkbookUploadStatus.REFUSED, problems=problems)
 
     def run(
         self, *, dry_run: bool = False, read: WorkbookRead | None = None, engine: str = "calamine"

@@ -21,7 +21,7 @@ from khamrap.accounts.access import MANAGE_SUBMISSIONS, can_manage_submissions, 
 from khamrap.accounts.models import User
 from khamrap.core.errors import DomainError
 from khamrap.frameworks.models import FiscalYear
-from khamrap.plans.models import BulkImport, BulkImportStatus
+from khamrap.plans.models import BulkImport, BulkImportStatus, Channel
 from khamrap.workbook.bulk import MAX_ARCHIVE_MEMBERS, Batch, archive_lines, archive_members, is_workbook_name
 
 logger = logging.getLogger(__name__)
@@ -117,7 +117,9 @@ def bulk_import_process(*, bulk_import_id: int) -> None:
     bulk = BulkImport.objects.select_related("fiscal_year", "created_by").get(pk=bulk_import_id)
     results: list[dict[str, Any]] = []
     try:
-        batch = Batch(actor=bulk.created_by, dry_run=bulk.dry_run, fiscal_year=bulk.fiscal_year)
+        batch = Batch(
+            actor=bulk.created_by, dry_run=bulk.dry_run, fiscal_year=bulk.fiscal_year, channel=Channel.BULK
+        )
         with bulk.file.open("rb") as handle:
             for processed, line in enumerate(archive_lines(batch, handle, prefix=""), start=1):
                 results.append(line.as_dict())
@@ -125,7 +127,7 @@ def bulk_import_process(*, bulk_import_id: int) -> None:
     except Exception:
         logger.exception("bulk import %s failed", bulk_import_id)
         results.append(
-            {"name": "", "status": "failed", "org_code": "", "problems": [], "counts": {},
+            {"name": "", "status": BulkImportStatus.FAILED, "org_code": "", "problems": [], "counts": {},
              "message_th": "การนำเข้าหยุดกลางคันเพราะข้อผิดพลาดของระบบ กรุณาแจ้งผู้ดูแลระบบ"}
         )  # fmt: skip
         BulkImport.objects.filter(pk=bulk.pk).update(status=BulkImportStatus.FAILED, results=results)

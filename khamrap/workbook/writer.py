@@ -19,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from khamrap.core.errors import DomainError
 from khamrap.frameworks.models import FiscalYear
-from khamrap.orgs.models import Organisation
+from khamrap.orgs.selectors import plan_organisations
 from khamrap.plans.models import KpiType, Plan
 from khamrap.plans.schema import LEVELS, KpiData, LevelData, PlanData, field_label, kpi_values
 from khamrap.plans.selectors import plan_or_blank, plan_tree
@@ -339,7 +339,7 @@ def plan_for_workbook(*, year: int, org_code: str) -> Plan:
     fiscal_year = FiscalYear.objects.filter(year=year).first()
     if fiscal_year is None:
         raise DomainError(f"ไม่พบปีงบประมาณ พ.ศ. {year} ในระบบ", f"No fiscal year {year}")
-    organisation = Organisation.objects.filter(code=org_code).first()
+    organisation = plan_organisations().filter(code=org_code).first()
     if organisation is None:
         raise DomainError(f"ไม่พบหน่วยงานรหัส '{org_code}'", f"No organisation with code {org_code!r}")
     return plan_or_blank(fiscal_year=fiscal_year, organisation=organisation)

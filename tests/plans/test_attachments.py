@@ -552,3 +552,23 @@ def test_the_printed_form_names_the_attached_action_plan(attachment: PlanAttachm
 
     text = compose_sara_am(PdfReader(io.BytesIO(pdf)).pages[0].extract_text())
     assert "เอกสารแนบ (แผนปฏิบัติราชการ): แผนปฏิบัติราชการ 2551.pdf" in text
+
+
+def test_a_document_altered_inside_its_zip_is_refused_as_damaged(
+    plan: Plan, officer: User, media: Path
+) -> None:
+    # given a DOCX with one byte of its (stored) document part changed after it was zipped
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx_bytes())) as source, zipfile.ZipFile(buffer, "w") as copy:
+        for info in source.infolist():
+            copy.writestr(info.filename, source.read(info), compress_type=zipfile.ZIP_STORED)
+    content = bytearray(buffer.getvalue())
+    at = content.index(b"<w:body")
+    content[at + 1] ^= 0x20  # "<W:body": same size, wrong CRC
+
+    with pytest.raises(DomainError) as refused:
+        attachment_add(plan=plan, uploaded_file=_upload("แก้ไข.docx", bytes(content)), actor=officer)
+
+    assert refused.value.message_th == 'ไฟล์ "แก้ไข.docx" เสียหายหรือไม่สมบูรณ์ กรุณาบันทึกใหม่แล้วแนบอีกครั้ง'
+    assert not PlanAttachment.objects.exists()
+    assert _stored_files(media) == []

@@ -126,3 +126,55 @@ def test_a_refused_return_changes_nothing(plan: Plan, officer, governor) -> None
 
     assert Plan.objects.values("status", "version", "revision").get(pk=plan.pk) == before
     assert not PlanEvent.objects.filter(plan=plan, kind=PlanEventKind.RETURNED).exists()
+
+
+def test_apply_validates_again_when_the_plan_moved_after_validation(plan: Plan, officer) -> None:  # type: ignore[no-untyped-def]
+    importer = WorkbookImporter(plan=plan, data=_with_target(plan, 6), filename="d.xlsx", actor=officer)
+    validation = importer.validate()
+    kpi = plan.kpis.get(code="1.2")
+    editing.kpi_update(kpi=kpi, actor=officer, values={"remarks": "แก้บนเว็บหลังดาวน์โหลด"}, levels={})
+
+    upload = importer.apply(validation)
+
+    assert upload.status == "accepted"
+    assert upload.summary["warnings"][-1].startswith("แบบฟอร์มในระบบมีการแก้ไขหลังจากดาวน์โหลดไฟล์นี้")
+    changed = {c["code"]: [f["field"] for f in c["fields"]] for c in upload.summary["changed"]}
+    assert changed == {"1.1": ["target"], "1.2": ["remarks"]}
+
+
+def test_every_change_is_in_the_history_with_its_channel(plan: Plan, officer) -> None:  # type: ignore[no-untyped-def]
+    kpi = plan.kpis.get(code="1.1")
+    editing.kpi_update(kpi=kpi, actor=officer, values={"target": Decimal("5.5"), "unit": "ร้อยละ"}, levels={})
+    WorkbookImporter(plan=plan, data=_with_target(plan, 7), filename="d.xlsx", actor=officer).run()
+
+    web, workbook = PlanEvent.objects.filter(plan=plan).order_by("-pk")[:2][::-1]
+
+    assert (web.kind, web.channel, web.actor) == ("edited", "web", officer)
+    assert web.changes == [{"kpi": str(kpi.uid), "code": "1.1", "field": "target", "old": "5", "new": "5.5"}]
+    assert (workbook.kind, workbook.channel) == ("imported", "workbook")
+    assert workbook.changes == [
+        {"kpi": str(kpi.uid), "code": "1.1", "field": "target", "old": "5.5", "new": "7"}
+    ]
+    assert workbook.revision == Plan.objects.get(pk=plan.pk).revision == web.revision + 1
+
+
+def test_a_second_tab_cannot_overwrite_a_field_changed_since_it_read_the_page(plan: Plan, officer) -> None:  # type: ignore[no-untyped-def]
+    kpi = plan.kpis.get(code="1.1")
+    read_at = Plan.objects.get(pk=plan.pk).revision
+    # the first tab saves a new target
+    editing.kpi_update(
+        kpi=kpi, actor=officer, values={"target": Decimal(6)}, levels={}, base_revision=read_at
+    )
+
+    # the second tab, read at the same revision, changes the target and the unit
+    saved = editing.kpi_update(
+        kpi=kpi,
+        actor=officer,
+        values={"target": Decimal(7), "unit": "คน", "formula": kpi.formula},
+        levels={},
+        base_revision=read_at,
+    )
+
+    assert [(c.field, c.theirs, c.mine) for c in saved.conflicts] == [("target", "6", "7")]
+    stored = plan.kpis.get(code="1.1")
+    assert (stored.target, stored.unit) == (Decimal(6), "คน")
