@@ -310,6 +310,14 @@ class WorkbookUploadStatus(models.TextChoices):
     DRY_RUN = "dry_run", _("ตรวจสอบอย่างเดียว")
 
 
+# How an outcome is drawn (the badge's CSS class), for uploads and the lines of a bulk import.
+OUTCOME_BADGES = {
+    WorkbookUploadStatus.ACCEPTED: "ok",
+    WorkbookUploadStatus.REFUSED: "bad",
+    "failed": "bad",  # BulkImportStatus.FAILED, for a bulk import stopped by an error
+}
+
+
 class WorkbookUpload(models.Model):
     """Every workbook received (the "data disk"), kept as sent, with the outcome of its import."""
 
@@ -330,6 +338,22 @@ class WorkbookUpload(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def is_refused(self) -> bool:
+        return self.status == WorkbookUploadStatus.REFUSED
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.status == WorkbookUploadStatus.ACCEPTED
+
+    @property
+    def is_unchanged(self) -> bool:
+        return self.status == WorkbookUploadStatus.UNCHANGED
+
+    @property
+    def badge(self) -> str:
+        return OUTCOME_BADGES.get(self.status, "none")
 
 
 class BulkImportStatus(models.TextChoices):

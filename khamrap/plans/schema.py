@@ -15,7 +15,7 @@ from django.db.models import TextChoices
 
 from khamrap.core.errors import in_language
 from khamrap.plans.models import Direction, KpiType
-from khamrap.scoring.bounds import MEASURE, WEIGHT, NumberBounds
+from khamrap.scoring.bounds import MEASURE, WEIGHT, NumberBounds, counted_weight_problem
 
 LEVELS = (1, 2, 3, 4, 5)
 
@@ -250,10 +250,8 @@ def kpi_problems(kpi: KpiData) -> list[FieldProblem]:
         problems.append(FieldProblem("name", "กรุณาระบุชื่อตัวชี้วัด", "The KPI needs a name"))
     if kpi.weight is None:
         problems.append(FieldProblem("weight", "กรุณาระบุน้ำหนัก", "Weight is required"))
-    elif kpi.weight <= 0:
-        problems.append(FieldProblem("weight", "น้ำหนักต้องมากกว่า 0", "Weight must be greater than 0"))
-    elif kpi.weight > 100:
-        problems.append(FieldProblem("weight", "น้ำหนักต้องไม่เกิน 100", "Weight must not exceed 100"))
+    elif (refused := counted_weight_problem(kpi.weight)) is not None:
+        problems.append(FieldProblem("weight", f"น้ำหนัก{refused[0]}", f"Weight {refused[1]}"))
     if kpi.kpi_type not in KpiType.values:
         problems.append(
             FieldProblem(

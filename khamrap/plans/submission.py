@@ -117,7 +117,7 @@ def plan_submit(*, plan: Plan, actor: User, when: datetime | None = None) -> Pla
 
 
 def _require_awaiting_approval(plan: Plan) -> None:
-    if plan.status != PlanStatus.AWAITING_APPROVAL:
+    if not plan.is_awaiting_approval:
         raise DomainError("แบบฟอร์มนี้ไม่ได้รออนุมัติ", "The plan is not awaiting approval")
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-__all__ = ["MEASURE", "WEIGHT", "NumberBounds"]
+__all__ = ["MEASURE", "WEIGHT", "NumberBounds", "counted_weight_problem"]
 
 
 @dataclass(frozen=True)
@@ -69,3 +69,11 @@ def _shown(value: Decimal) -> str:
 MEASURE = NumberBounds(places=4, below=Decimal(10) ** 15)
 # A weight in percent of its parent.
 WEIGHT = NumberBounds(places=4, below=Decimal(10) ** 15, minimum=Decimal(0), maximum=Decimal(100))
+
+
+def counted_weight_problem(weight: Decimal) -> tuple[str, str] | None:
+    """Why ``weight`` cannot count in a score or a submitted plan: it must be above 0 and within WEIGHT (a
+    draft may hold 0 while it is being filled in)."""
+    if weight.is_finite() and weight <= 0:
+        return ("ต้องมากกว่า 0", "must be greater than 0")
+    return WEIGHT.problem(weight)

@@ -35,7 +35,7 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import Literal, Protocol
 
-from khamrap.scoring.bounds import MEASURE, WEIGHT
+from khamrap.scoring.bounds import MEASURE, counted_weight_problem
 from khamrap.scoring.errors import ScoringInputError
 
 Direction = Literal["higher", "lower"]
@@ -311,11 +311,9 @@ class Indicator:
             weight = _decimal(self.weight, "weight")
         except ScoringInputError as error:
             raise error.for_indicator(code) from None
-        if weight <= 0:
-            raise ScoringInputError("weight", "must be greater than 0", "น้ำหนักต้องมากกว่า 0", code=code)
-        out_of_bounds = WEIGHT.problem(weight)
-        if out_of_bounds is not None:
-            message_th, message_en = out_of_bounds
+        refused = counted_weight_problem(weight)
+        if refused is not None:
+            message_th, message_en = refused
             raise ScoringInputError("weight", message_en, f"น้ำหนัก{message_th}", code=code)
         _set(self, "weight", weight)
         _set(self, "children", tuple(self.children))

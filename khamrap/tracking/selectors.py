@@ -15,12 +15,15 @@ from khamrap.plans.submission import deadline_for
 
 
 class TrackingStatus:
+    """Where an organisation stands on the tracking page: its plan's state, or that it has not started."""
+
     NOT_STARTED = "not_started"
-    DRAFT = "draft"
-    AWAITING_APPROVAL = "awaiting_approval"
-    SUBMITTED = "submitted"
+    DRAFT = PlanStatus.DRAFT.value
+    AWAITING_APPROVAL = PlanStatus.AWAITING_APPROVAL.value
+    SUBMITTED = PlanStatus.SUBMITTED.value
     LATE = "late"
     EXTENSION = "extension"
+    BADGES = {SUBMITTED: "ok", LATE: "bad", NOT_STARTED: "none"}
 
     LABELS = {
         NOT_STARTED: _("ยังไม่เริ่ม"),
@@ -43,6 +46,10 @@ class TrackingRow:
     extension: SubmissionExtension | None
     deadline: date
     days_left: int
+
+    @property
+    def badge(self) -> str:
+        return TrackingStatus.BADGES.get(self.status, "warn")
 
     @property
     def status_label(self) -> str:
@@ -95,7 +102,7 @@ def _status_from_counts(plan: Plan | None, kpi_count: int, extension: Submission
     # Attachments and KPIs were counted up front: no query per row.
     if plan is not None and plan.is_submitted:
         return TrackingStatus.LATE if plan.is_late else TrackingStatus.SUBMITTED
-    if plan is not None and plan.status == PlanStatus.AWAITING_APPROVAL:
+    if plan is not None and plan.is_awaiting_approval:
         return TrackingStatus.AWAITING_APPROVAL
     if extension is not None:
         return TrackingStatus.EXTENSION

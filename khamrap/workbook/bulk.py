@@ -15,6 +15,7 @@ from typing import IO, Any
 from zipfile import BadZipFile, ZipFile, ZipInfo
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy
 
 from khamrap.accounts.models import User
 from khamrap.core.errors import DomainError
@@ -22,7 +23,14 @@ from khamrap.core.zips import ZipRefused, read_member
 from khamrap.frameworks.models import FiscalYear
 from khamrap.orgs.models import Organisation
 from khamrap.orgs.selectors import plan_organisations
-from khamrap.plans.models import BulkImport, Channel, Plan, WorkbookUpload, WorkbookUploadStatus
+from khamrap.plans.models import (
+    OUTCOME_BADGES,
+    BulkImport,
+    Channel,
+    Plan,
+    WorkbookUpload,
+    WorkbookUploadStatus,
+)
 from khamrap.plans.selectors import plan_or_blank
 from khamrap.workbook.guard import WorkbookProblem, file_problem
 from khamrap.workbook.importer import WorkbookImporter
@@ -57,7 +65,21 @@ class ImportLine:
             "message_th": self.message_th,
             "problems": list(self.problems),
             "counts": self.summary.get("counts", {}),
+            "badge": OUTCOME_BADGES.get(self.status, "none"),
         }
+
+
+_LINE_LABELS: dict[str, Any] = {
+    WorkbookUploadStatus.ACCEPTED: gettext_lazy("นำเข้าแล้ว"),
+    WorkbookUploadStatus.UNCHANGED: gettext_lazy("ไม่มีการเปลี่ยนแปลง"),
+    WorkbookUploadStatus.DRY_RUN: gettext_lazy("ตรวจแล้ว"),
+    WorkbookUploadStatus.REFUSED: gettext_lazy("ไม่ผ่าน"),
+}
+
+
+def line_status_label(status: str) -> str:
+    """A bulk import line's outcome in the page's language ("ล้มเหลว" when the import stopped on an error)."""
+    return str(_LINE_LABELS.get(status, gettext_lazy("ล้มเหลว")))
 
 
 def problem_text(problem: dict[str, Any]) -> str:

@@ -127,7 +127,7 @@ def bulk_import_process(*, bulk_import_id: int) -> None:
     except Exception:
         logger.exception("bulk import %s failed", bulk_import_id)
         results.append(
-            {"name": "", "status": BulkImportStatus.FAILED, "org_code": "", "problems": [], "counts": {},
+            {"name": "", "status": BulkImportStatus.FAILED, "org_code": "", "problems": [], "counts": {}, "badge": "bad",
              "message_th": "การนำเข้าหยุดกลางคันเพราะข้อผิดพลาดของระบบ กรุณาแจ้งผู้ดูแลระบบ"}
         )  # fmt: skip
         BulkImport.objects.filter(pk=bulk.pk).update(status=BulkImportStatus.FAILED, results=results)

@@ -29,7 +29,7 @@ from khamrap.plans.editing import plan_get_or_create
 from khamrap.plans.lookup import plan_page
 from khamrap.plans.models import BulkImport, BulkImportStatus
 from khamrap.plans.selectors import plan_or_blank
-from khamrap.workbook.bulk import bulk_imports_recent, workbook_uploads_recent
+from khamrap.workbook.bulk import bulk_imports_recent, line_status_label, workbook_uploads_recent
 from khamrap.workbook.guard import XLSX_CONTENT_TYPE
 from khamrap.workbook.importer import workbook_import
 from khamrap.workbook.tasks import bulk_import_create, bulk_import_from_files
@@ -152,6 +152,7 @@ def bulk_import_detail(request: AuthenticatedRequest, year: int, pk: int) -> Htt
         "bulk": bulk,
         "running": bulk.status in {BulkImportStatus.QUEUED, BulkImportStatus.RUNNING},
         "percent": (100 * bulk.processed // bulk.total) if bulk.total else 0,
+        "lines": [{**line, "status_label": line_status_label(line["status"])} for line in bulk.results],
     }
     template = "workbook/bulk_progress.html" if request.htmx else "workbook/bulk_detail.html"
     return render(request, template, context)
