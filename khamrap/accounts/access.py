@@ -40,6 +40,13 @@ def _member_of(user: User, organisation: Organisation) -> bool:
     return bool(user.is_authenticated and user.organisation_id == organisation.pk)
 
 
+def own_plan_organisation(user: User) -> Organisation | None:
+    """The organisation whose plan is this user's own (its officers' and governor's), if any."""
+    if user.is_authenticated and user.role in ORGANISATION_ROLES:
+        return user.organisation
+    return None
+
+
 def can_view_plan(user: User, organisation: Organisation) -> bool:
     """The organisation's own people and OPDC see its plan, drafts included."""
     if not user.is_authenticated:
@@ -79,6 +86,11 @@ def can_track_submissions(user: User) -> bool:
 def can_manage_submissions(user: User) -> bool:
     """The administrator opens and closes the submission window, grants extensions and imports in bulk."""
     return user.is_authenticated and user.is_admin
+
+
+def can_use_admin_screens(user: User) -> bool:
+    """The administrator's screens (years, calendars, frameworks) open to OPDC administrators only."""
+    return bool(user.is_active and user.is_authenticated and user.is_admin)
 
 
 @dataclass(frozen=True)

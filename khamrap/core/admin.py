@@ -6,6 +6,7 @@ from django.http import HttpRequest
 
 
 def _is_admin(request: HttpRequest) -> bool:
+    # accounts.access.can_use_admin_screens, read off the user here because core imports no app.
     user: Any = request.user
     return bool(user.is_active and user.is_authenticated and user.is_admin)
 

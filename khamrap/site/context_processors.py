@@ -1,9 +1,27 @@
+"""What every page's layout needs: the current year and what the user may reach from the navigation."""
+
 from django.http import HttpRequest
 
+from khamrap.accounts.access import (
+    can_manage_submissions,
+    can_track_submissions,
+    can_use_admin_screens,
+    own_plan_organisation,
+)
+from khamrap.accounts.models import User
 from khamrap.frameworks.selectors import fiscal_year_current
 
 
 def current_year(request: HttpRequest) -> dict[str, object]:
-    if not request.user.is_authenticated:
+    user = request.user
+    if not user.is_authenticated or not isinstance(user, User):
         return {}
-    return {"current_year": fiscal_year_current()}
+    return {
+        "current_year": fiscal_year_current(),
+        "own_plan_organisation": own_plan_organisation(user),
+        "can": {
+            "track": can_track_submissions(user),
+            "manage": can_manage_submissions(user),
+            "admin_screens": can_use_admin_screens(user),
+        },
+    }

@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from khamrap.accounts.access import AuthenticatedRequest, can_track_submissions
+from khamrap.accounts.access import AuthenticatedRequest, can_track_submissions, own_plan_organisation
 from khamrap.frameworks.selectors import fiscal_year_current
 
 
@@ -12,8 +12,9 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     if fiscal_year is None:
         return render(request, "site/empty.html")
     user = request.user
-    if user.organisation is not None and not user.is_opdc:
-        return redirect("plan-detail", fiscal_year.year, user.organisation.code)
+    own = own_plan_organisation(user)
+    if own is not None:
+        return redirect("plan-detail", fiscal_year.year, own.code)
     if can_track_submissions(user):
         return redirect("tracking", fiscal_year.year)
     return redirect("fiscal-year", fiscal_year.year)
