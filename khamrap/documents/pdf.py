@@ -2,24 +2,22 @@
 
 - The Sarabun files in ``khamrap/static/fonts`` are declared with ``@font-face`` and ``file:`` URLs, so
   the output never depends on the fonts installed on the machine, and WeasyPrint embeds (subsets) them.
+  WeasyPrint is given them with a few glyphs added (:mod:`khamrap.documents.pdf_fonts`), so that the PDF's
+  text reads back exactly as written — ำ included — in pdftotext, pypdf, copy-paste and a viewer's search.
+- The text is rendered as written: ำ stays ำ, and Pango breaks Thai lines at word boundaries (libthai).
+  Only a decomposed ำ (ํ + า, as pasted from some PDFs) is written as ำ first, so it draws and reads back
+  the same.
+- Every string of the context is cut at :data:`MAX_PRINTED_CHARS` with a visible note: one huge field must
+  not cost minutes and gigabytes to lay out.
 - WeasyPrint may read only files under ``khamrap/static``: no network, no other file, whatever a
   template or a user's text contains.
-- SARA AM (ำ) is written as its compatibility decomposition NIKHAHIT + SARA AA (ํ + า) before rendering.
-  HarfBuzz draws ำ as those two glyphs anyway, and WeasyPrint maps each glyph back to text on its own: the
-  NIKHAHIT glyph to nothing and the SARA AA glyph to า, so "สำนักงาน" would be extracted, copied and
-  searched as "สานักงาน". Decomposed, the page looks the same and the text reads back as "สํานักงาน",
-  which :func:`khamrap.thai.text.compose_sara_am` (or NFKC-aware search) turns back into the original.
-  DESIGN.md §10 and ``docs/documents.md`` tell the whole story.
-- Decomposing ำ alone would spoil line breaking: Pango finds Thai word boundaries with libthai's
-  dictionary, which does not know "ดําเนินงาน" spelt with ํ + า, and would leave such a phrase unbroken
-  (overflowing a narrow cell) or break it inside a word. So the word boundaries are found first, on the
-  text as written, by the same Pango breaker WeasyPrint uses, and marked with ZERO WIDTH SPACE (U+200B);
-  then ำ is decomposed. The marks draw nothing and leave nothing in the extracted text.
+
+``docs/documents.md`` tells the whole story, with the measurements.
 """
 
-import re
+import dataclasses
+import unicodedata
 from collections.abc import Mapping
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -27,13 +25,10 @@ from urllib.parse import unquote, urlsplit
 from django.template.loader import render_to_string
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
-
-# Not public API, but the very breaker WeasyPrint lays lines out with (pyproject pins WeasyPrint < 71; the
-# test that Thai words are not broken across lines fails if this ever changes meaning).
-from weasyprint.text.line_break import get_log_attrs
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from khamrap.thai.text import decompose_sara_am
+from khamrap.documents.pdf_fonts import pdf_font
+from khamrap.thai.text import compose_sara_am
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 FONT_DIR = STATIC_DIR / "fonts"
@@ -45,30 +40,50 @@ FONT_FACES = (
     ("Sarabun-Bold.ttf", 700, "normal"),
     ("Sarabun-Italic.ttf", 400, "italic"),
 )
-ZERO_WIDTH_SPACE = "\u200b"
-_THAI_RUN = re.compile("[\u0e01-\u0e5b]+")
-# The <title> becomes the PDF's metadata, shown by viewers in their own fonts: it keeps the text as written.
-_TITLE = re.compile(r"(<title\b.*?</title>)", re.IGNORECASE | re.DOTALL)
+_FONT_FILES = frozenset((FONT_DIR / name).resolve() for name, _weight, _style in FONT_FACES)
+# What one string of a PDF's context may print at most. The forms' fields are far shorter (a KPI name is at
+# most 500 characters); a string of 2.5 million characters took 91 s and 430 MB to print before this cut.
+MAX_PRINTED_CHARS = 3000
+MAX_PRINTED_LINES = 60
+CUT_NOTE = "…(ตัดความยาว: พิมพ์ {shown:,} จาก {total:,} ตัวอักษร)"
 
 
-def prepare_thai_text(text: str) -> str:
-    r"""Thai text made ready for WeasyPrint: word boundaries marked, then ำ decomposed (see above).
+def cut_for_print(text: str) -> str:
+    """``text``, or its first :data:`MAX_PRINTED_CHARS` characters (and :data:`MAX_PRINTED_LINES` lines)
+    followed by :data:`CUT_NOTE`. A cut never separates a Thai consonant from the marks above and below it.
 
-    >>> prepare_thai_text("จัดทำแผน") == "จัด\u200bท\u0e4d\u0e32\u200bแผน"
+    >>> cut_for_print("ก" * 3001) == "ก" * 3000 + "…(ตัดความยาว: พิมพ์ 3,000 จาก 3,001 ตัวอักษร)"
     True
     """
-    return _THAI_RUN.sub(lambda run: decompose_sara_am(_mark_word_boundaries(run[0])), text)
+    end = min(len(text), MAX_PRINTED_CHARS)
+    line_break = -1
+    for _line in range(MAX_PRINTED_LINES):
+        line_break = text.find("\n", line_break + 1, end)
+        if line_break < 0:
+            break
+    else:
+        end = line_break
+    if end == len(text):
+        return text
+    while end > 0 and unicodedata.category(text[end]) == "Mn":  # a mark belongs to the letter before it
+        end -= 1
+    kept = text[:end].rstrip()
+    return kept + CUT_NOTE.format(shown=len(kept), total=len(text))
 
 
-@lru_cache(maxsize=8192)
-def _mark_word_boundaries(run: str) -> str:
-    if len(run) < 2:
-        return run
-    # One entry per position before each character (and one after the last): where a line may break.
-    attrs = get_log_attrs(run, "th")
-    return "".join(
-        (ZERO_WIDTH_SPACE if i and attrs[i].is_line_break else "") + char for i, char in enumerate(run)
-    )
+def _cut_strings(value: Any) -> Any:
+    """``value`` with :func:`cut_for_print` applied to every string in it, through dataclasses, tuples,
+    lists and dicts."""
+    if isinstance(value, str):
+        return cut_for_print(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _cut_strings(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
+        return dataclasses.replace(value, **changes)
+    if type(value) in (tuple, list):
+        return type(value)(_cut_strings(item) for item in value)
+    if isinstance(value, Mapping):
+        return {key: _cut_strings(item) for key, item in value.items()}
+    return value
 
 
 def font_face_css() -> str:
@@ -81,7 +96,8 @@ def font_face_css() -> str:
 
 
 class StaticOnlyFetcher(URLFetcher):  # type: ignore[misc]
-    """Lets WeasyPrint read files under ``khamrap/static`` and nothing else."""
+    """Lets WeasyPrint read files under ``khamrap/static`` and nothing else; the Sarabun files come with the
+    glyphs of :mod:`khamrap.documents.pdf_fonts` added."""
 
     def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> URLFetcherResponse:
         parts = urlsplit(url)
@@ -90,7 +106,8 @@ class StaticOnlyFetcher(URLFetcher):  # type: ignore[misc]
         path = Path(unquote(parts.path)).resolve()
         if not path.is_relative_to(STATIC_DIR):
             raise ValueError(f"PDF rendering may not read {path}")
-        return URLFetcherResponse(url, path.read_bytes())
+        content = pdf_font(path) if path in _FONT_FILES else path.read_bytes()
+        return URLFetcherResponse(url, content)
 
 
 def render_pdf(template_name: str, context: Mapping[str, Any], *, base_url: str | None = None) -> bytes:
@@ -98,11 +115,11 @@ def render_pdf(template_name: str, context: Mapping[str, Any], *, base_url: str 
 
     The template supplies its own page CSS (``@page`` size, margins, running headers) and may use
     ``font-family: Sarabun`` in any of the weights of :data:`FONT_FACES`. Relative URLs resolve against
-    ``base_url``, by default the static folder (``fonts/…``, ``css/…``).
+    ``base_url``, by default the static folder (``fonts/…``, ``css/…``). The context should be plain data
+    (dataclasses, tuples, strings); each of its strings is cut to what a page can sensibly hold
+    (:func:`cut_for_print`).
     """
-    parts = _TITLE.split(render_to_string(template_name, dict(context)))
-    # split() puts the titles it matched at the odd positions.
-    html = "".join(part if n % 2 else prepare_thai_text(part) for n, part in enumerate(parts))
+    html = compose_sara_am(render_to_string(template_name, _cut_strings(dict(context))))
     fonts = FontConfiguration()
     fetcher = StaticOnlyFetcher()
     stylesheet = CSS(string=font_face_css(), font_config=fonts, url_fetcher=fetcher)

@@ -6,7 +6,7 @@ sub-steps); then one block of details per KPI (definition, formula, data source,
 collector). Dates are Buddhist Era. Everything comes from :func:`~khamrap.plans.selectors.plan_tree` and a
 fixed number of other reads, whatever the size of the plan.
 
-The text of the PDF extracts with every Thai letter, except that ำ comes back as ํ + า: see
+The text of the PDF reads back exactly as written, ำ included, and a huge field is cut with a note: see
 :mod:`khamrap.documents.pdf` and ``docs/documents.md``.
 """
 

@@ -4,7 +4,7 @@
   with an English (Common Era) variant for the site's English switch.
 - :mod:`khamrap.thai.numbers`: Thai ↔ Arabic digits, strict parsing of numbers typed into forms and
   formatting with thousands separators.
-- :mod:`khamrap.thai.text`: normalisation of user input and the SARA AM (ำ) work-around for PDFs.
+- :mod:`khamrap.thai.text`: normalisation of user input; SARA AM (ำ) written as one character.
 
 Why not PyThaiNLP: ``pythainlp.util`` has ``thai_strftime`` and the digit conversions, imports in about
 0.06 s and needs no other package, but its 5.4.0 wheel is 22 MB and installs as 67 MB (63 MB of that is
@@ -34,7 +34,7 @@ from khamrap.thai.numbers import (
     to_arabic_digits,
     to_thai_digits,
 )
-from khamrap.thai.text import compose_sara_am, decompose_sara_am, normalise
+from khamrap.thai.text import compose_sara_am, normalise
 
 __all__ = [
     "DateStyle",
@@ -42,7 +42,6 @@ __all__ = [
     "ThaiNumberError",
     "be_year",
     "compose_sara_am",
-    "decompose_sara_am",
     "fiscal_year_bounds",
     "fiscal_year_of",
     "format_date",

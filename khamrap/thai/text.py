@@ -1,20 +1,16 @@
-"""Thai text: one normal form for what people type, and the SARA AM (ำ) round trip through PDFs.
+"""Thai text: one normal form for what people type, and SARA AM (ำ) written back as one character.
 
 SARA AM (U+0E33) has a compatibility decomposition, NIKHAHIT + SARA AA (U+0E4D U+0E32), that looks the
 same; text extracted from PDFs (the OPDC letter of 21 Sep 2550 among them) and some input methods produce
 the decomposed pair, which then fails to match the composed word in searches and comparisons. NFC does not
-compose it, so :func:`compose_sara_am` does.
-
-WeasyPrint's PDFs, on the other hand, lose ำ when their text is extracted; written as its decomposition it
-renders the same with Sarabun and extracts intact (DESIGN.md §10). So documents go through
-:func:`decompose_sara_am` just before rendering, and text read back from a PDF through
-:func:`compose_sara_am` (or :func:`normalise`).
+compose it, so :func:`compose_sara_am` does — in :func:`normalise` for what is typed, and on every document
+just before it is rendered to PDF.
 """
 
 import re
 import unicodedata
 
-__all__ = ["compose_sara_am", "decompose_sara_am", "normalise"]
+__all__ = ["compose_sara_am", "normalise"]
 
 SARA_AM = "\u0e33"
 NIKHAHIT = "\u0e4d"
@@ -43,14 +39,6 @@ def compose_sara_am(text: str) -> str:
     True
     """
     return _DECOMPOSED_AM.sub(lambda m: m[1] + SARA_AM, text)
-
-
-def decompose_sara_am(text: str) -> str:
-    """Write every SARA AM (ำ) as NIKHAHIT + SARA AA (ํ + า); the reverse of :func:`compose_sara_am`.
-
-    Use it on text just before WeasyPrint renders it, so that the PDF's text extracts with ำ intact.
-    """
-    return text.replace(SARA_AM, NIKHAHIT + SARA_AA)
 
 
 def normalise(text: str, *, multiline: bool = False) -> str:
