@@ -160,3 +160,13 @@ def test_a_session_ends_eight_hours_after_sign_in_however_busy(analyst: User) ->
     assert "_auth_user_id" not in client.session
     followed = client.get(response["Location"]).content.decode()
     assert "ครบเวลาการใช้งานต่อครั้งแล้ว กรุณาเข้าสู่ระบบอีกครั้ง" in followed
+
+
+def test_the_lockout_is_explained_in_english_too(officer: User) -> None:
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    _fail(client, "cm_officer", 10)
+    body = _sign_in(client, "cm_officer", PASSWORD).content.decode()
+
+    assert "Too many wrong passwords: this username is locked out from this computer for 30 minutes." in body

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
@@ -200,3 +201,16 @@ def test_a_real_server_answers_a_300_mb_upload_with_the_thai_page_and_keeps_noth
     assert REFUSED.format(200) in page
     assert _folder_bytes(upload_temp) == 0
     assert time.monotonic() - started < 60
+
+
+def test_the_refusal_is_in_english_on_english_pages(officer: User, upload_temp: Path) -> None:
+    client = login(officer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    response = _post(client, reverse("plan-attachments", args=[2551, "50"]), StreamedBody(300 * MB))
+
+    assert response.status_code == 413
+    assert (
+        "This page takes at most 20 MB of files at a time. The upload was stopped and nothing was saved."
+        in (response.content.decode())
+    )
