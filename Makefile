@@ -13,6 +13,10 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run dev test lint typecheck pytest bench install system-deps setup worker clean
 
+# `make run` is the local demo: published logins, a key of this machine's own in var/ (docs/security.md).
+# Every other start is production unless KHAMRAP_ENV says otherwise.
+run setup: export KHAMRAP_ENV := demo
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e ".[test]"

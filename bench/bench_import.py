@@ -31,6 +31,7 @@ def _setup(data_dir: str) -> None:
     os.environ["KHAMRAP_DATA_DIR"] = data_dir
     os.environ["KHAMRAP_MEDIA_ROOT"] = str(Path(data_dir) / "media")
     os.environ.pop("DATABASE_URL", None)
+    os.environ["KHAMRAP_ENV"] = "development"  # a throwaway database and key under the temporary folder
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "khamrap.settings")
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     import django

@@ -1,9 +1,13 @@
 """Settings, read from the environment with safe local defaults (no secret lives in the repository)."""
 
 import os
+import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -29,13 +33,23 @@ def env_int(name: str, default: int) -> int:
     return default if raw is None else int(raw)
 
 
+def env_list(name: str, default: str = "") -> list[str]:
+    """A comma-separated list; blanks are dropped."""
+    return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+
+
+def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    raw = env_str(name, default)
+    if raw not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}; got {raw!r}")
+    return raw
+
+
+# Deployment mode (docs/security.md). Unset means production, so a server started without its configuration
+# refuses to run instead of running on a known key; `make run` says demo, the test settings development.
+KHAMRAP_ENV = env_choice("KHAMRAP_ENV", ("production", "demo", "development"), "production")
+PRODUCTION = KHAMRAP_ENV == "production"
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env_str("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG and os.environ.get("KHAMRAP_REQUIRE_SECRET"):
-        raise RuntimeError("SECRET_KEY must be set in production")
-    SECRET_KEY = "insecure-local-development-key-change-me"
-ALLOWED_HOSTS = [h for h in env_str("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -46,6 +60,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks",
+    "axes",
+    "csp",
     "django_tasks_db",
     "khamrap.core",
     "khamrap.accounts",
@@ -60,14 +76,20 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "khamrap.core.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "khamrap.core.middleware.ThaiFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF: an oversized body is refused before anything reads it.
+    "khamrap.core.middleware.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "khamrap.core.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "khamrap.urls"
@@ -85,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "khamrap.site.context_processors.current_year",
+                "khamrap.site.context_processors.deployment",
             ],
             "builtins": ["khamrap.core.templatetags.thai"],
         },
@@ -121,8 +144,9 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "th"
@@ -147,13 +171,21 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 KHAMRAP_MAX_WORKBOOK_BYTES = env_int("KHAMRAP_MAX_WORKBOOK_BYTES", 5 * 1024 * 1024)
 KHAMRAP_MAX_ATTACHMENT_BYTES = env_int("KHAMRAP_MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024)
 KHAMRAP_MAX_BULK_UPLOAD_BYTES = env_int("KHAMRAP_MAX_BULK_UPLOAD_BYTES", 200 * 1024 * 1024)
+# Bodies are capped while they stream in (khamrap/core/uploads.py): each upload page by its own limit, named
+# here by URL name; every other URL by the largest of the three.
+KHAMRAP_UPLOAD_LIMITS = {
+    "plan-workbook-upload": "KHAMRAP_MAX_WORKBOOK_BYTES",
+    "plan-attachments": "KHAMRAP_MAX_ATTACHMENT_BYTES",
+    "bulk-import": "KHAMRAP_MAX_BULK_UPLOAD_BYTES",
+}
+FILE_UPLOAD_HANDLERS = [
+    "khamrap.core.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 TASKS = {"default": {"BACKEND": env_str("KHAMRAP_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
-SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False
-SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {
     "version": 1,
@@ -165,3 +197,97 @@ LOGGING = {
 # Static files (the Thai font, CSS, htmx) are served by the app itself through WhiteNoise; never a CDN.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+
+# --- Deployment: key, hosts and HTTPS (docs/security.md) ------------------------------------------------------
+
+
+def local_secret_key(path: Path) -> str:
+    """The demo's or developer's own key: made once on this machine under var/, never in the repository."""
+    if not path.exists():
+        spare = path.with_name(f".{path.name}.{os.getpid()}")
+        spare.touch(mode=0o600)
+        spare.write_text(secrets.token_urlsafe(64) + "\n")
+        try:
+            os.link(spare, path)  # atomic: when two processes race, the first key wins
+        except FileExistsError:
+            pass
+        finally:
+            spare.unlink()
+    return path.read_text().strip()
+
+
+def weak_secret_key(key: str) -> bool:
+    """Django's own test (check --deploy, security.W009)."""
+    return len(key) < 50 or len(set(key)) < 5 or key.startswith("django-insecure-")
+
+
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+if PRODUCTION:
+    SECRET_KEY = env_str("SECRET_KEY", "")
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+    problems = [
+        *(["SECRET_KEY: a random key of at least 50 characters"] if weak_secret_key(SECRET_KEY) else []),
+        *(["ALLOWED_HOSTS: the site's host names, comma-separated"] if not ALLOWED_HOSTS else []),
+        *(["DEBUG: must be off (DEBUG=0); debug locally with KHAMRAP_ENV=development"] if DEBUG else []),
+    ]
+    if problems:
+        raise ImproperlyConfigured(
+            "Khamrap refuses to start in production (KHAMRAP_ENV=production, the default) until these are set:\n"
+            + "".join(f"  - {problem}\n" for problem in problems)
+            + "A key: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'. "
+            "The local demo is `make run`. See docs/security.md."
+        )
+else:
+    SECRET_KEY = env_str("SECRET_KEY", "") or local_secret_key(DATA_DIR / "secret_key")
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
+
+# Production is served over HTTPS only. With KHAMRAP_BEHIND_PROXY (the default) TLS ends at a reverse proxy that
+# sets X-Forwarded-Proto and appends the client's address to X-Forwarded-For; it must overwrite both headers.
+KHAMRAP_BEHIND_PROXY = PRODUCTION and env_bool("KHAMRAP_BEHIND_PROXY", True)
+if KHAMRAP_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = PRODUCTION
+SECURE_HSTS_SECONDS = env_int("KHAMRAP_HSTS_SECONDS", 365 * 24 * 3600) if PRODUCTION else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+SECURE_HSTS_PRELOAD = PRODUCTION  # only a directive: nothing happens until someone submits the domain
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = PRODUCTION
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# --- Headers: scripts, styles, fonts and images come from the site itself, never inline (docs/security.md) -----
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+KHAMRAP_PERMISSIONS_POLICY = "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
+
+# --- Sign-in: lockout after repeated failures, short sessions ---------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# One username from one address: after this many wrong passwords in a row it is locked for a while, whatever
+# the password then; the administrator unlocks it earlier (ผู้ดูแลระบบ → Access attempts, or axes_reset_username).
+AXES_FAILURE_LIMIT = env_int("KHAMRAP_LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("KHAMRAP_LOGIN_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "khamrap.site.views.login_locked_out"
+AXES_CLIENT_IP_CALLABLE = "khamrap.core.security.client_ip"
+AXES_ENABLE_ADMIN = False  # registered for the OPDC administrator role in khamrap/core/admin.py
+# Idle sessions end after KHAMRAP_SESSION_IDLE_MINUTES; every session after KHAMRAP_SESSION_MAX_HOURS.
+SESSION_COOKIE_AGE = env_int("KHAMRAP_SESSION_IDLE_MINUTES", 120) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+KHAMRAP_SESSION_MAX_AGE = env_int("KHAMRAP_SESSION_MAX_HOURS", 8) * 3600

@@ -2,6 +2,9 @@
 
 from typing import Any
 
+from axes import admin as axes_admin
+from axes.models import AccessAttempt, AccessLog
+from django.contrib import admin
 from django.http import HttpRequest
 
 
@@ -28,3 +31,27 @@ class AdministratorOnly:
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return _is_admin(request)
+
+
+# Login lockouts (django-axes): the OPDC administrator sees the attempts and unlocks by deleting one.
+class AccessAttemptAdmin(AdministratorOnly, axes_admin.AccessAttemptAdmin):  # type: ignore[misc]
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class AccessLogAdmin(AdministratorOnly, axes_admin.AccessLogAdmin):  # type: ignore[misc]
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+admin.site.register(AccessAttempt, AccessAttemptAdmin)
+admin.site.register(AccessLog, AccessLogAdmin)

@@ -1,5 +1,6 @@
 """What every page's layout needs: the current year and what the user may reach from the navigation."""
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from khamrap.accounts.access import (
@@ -13,8 +14,9 @@ from khamrap.frameworks.selectors import fiscal_year_current
 
 
 def current_year(request: HttpRequest) -> dict[str, object]:
-    user = request.user
-    if not user.is_authenticated or not isinstance(user, User):
+    # No user yet when a request is refused before the middleware ran (a foreign Host header: the 400 page).
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not isinstance(user, User):
         return {}
     return {
         "current_year": fiscal_year_current(),
@@ -25,3 +27,8 @@ def current_year(request: HttpRequest) -> dict[str, object]:
             "admin_screens": can_use_admin_screens(user),
         },
     }
+
+
+def deployment(request: HttpRequest) -> dict[str, object]:
+    """The demo says so on every page: its logins and password are published."""
+    return {"demo_mode": settings.KHAMRAP_ENV == "demo"}

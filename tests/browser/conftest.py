@@ -36,15 +36,22 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def new_page(browser, live_server):  # type: ignore[no-untyped-def]
-    """``new_page()`` opens a fresh browser context (its own cookies) on the live server."""
+    """``new_page()`` opens a fresh browser context (its own cookies) on the live server.
+
+    Whatever the test does, the browser must not have refused anything under the Content-Security-Policy.
+    """
     contexts = []
+    refused: list[str] = []
 
     def make():  # type: ignore[no-untyped-def]
         context = browser.new_context(base_url=live_server.url, locale="th-TH", accept_downloads=True)
         context.set_default_timeout(15_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+        return page
 
     yield make
     for context in contexts:
         context.close()
+    assert refused == []

@@ -1,6 +1,8 @@
+from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from khamrap.accounts.services import DEMO_PASSWORD, demo_accounts_create
 from khamrap.frameworks.selectors import fiscal_year_current
@@ -8,9 +10,24 @@ from khamrap.site.demo import demo_plans_create
 
 
 class Command(BaseCommand):
-    help = "Create demo accounts for every role and a few demo plans (local use only); print the logins."
+    help = (
+        "Create demo accounts for every role and a few demo plans (the demo only: their password is published); "
+        "print the logins."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="run even with KHAMRAP_ENV=production: every demo login then opens the real site",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if settings.PRODUCTION and not options["allow_production"]:
+            raise CommandError(
+                "seed_demo refuses to run in production (KHAMRAP_ENV=production): the demo logins share a "
+                "published password. Use `make run` for the demo, or pass --allow-production if you really mean it."
+            )
         accounts = demo_accounts_create()
         fiscal_year = fiscal_year_current()
         if fiscal_year is not None:

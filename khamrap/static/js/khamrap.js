@@ -1,0 +1,21 @@
+// Behaviour every page shares, kept out of the markup so the Content-Security-Policy allows no inline script.
+(function () {
+  // <form data-confirm="…">: ask before sending (deleting a KPI, a goal, an attachment…).
+  document.addEventListener("submit", function (event) {
+    var question = event.target.dataset ? event.target.dataset.confirm : null;
+    if (question && !window.confirm(question)) event.preventDefault();
+  });
+
+  // <input type="file" data-max-megabytes="20">: files over the page's limit are refused before they are sent
+  // (the server refuses them too, but only after the browser has started sending).
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches("input[type=file][data-max-megabytes]")) return;
+    var megabytes = Number(input.dataset.maxMegabytes);
+    var total = 0;
+    for (var i = 0; i < input.files.length; i++) total += input.files[i].size;
+    var tooLarge = total > megabytes * 1024 * 1024;
+    input.setCustomValidity(tooLarge ? document.body.dataset.fileTooLarge.replace("{mb}", megabytes) : "");
+    if (tooLarge) input.reportValidity();
+  });
+})();
