@@ -18,9 +18,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
-from khamrap.plans.attachment_services import attachment_add
-from khamrap.plans.demo_seed import demo_plans_create
-from khamrap.plans.services import plan_get_or_create
 from weasyprint import HTML
 
 from khamrap.accounts.models import User
@@ -29,7 +26,10 @@ from khamrap.core.backup import backup_restore
 from khamrap.core.errors import DomainError
 from khamrap.frameworks.models import FiscalYear
 from khamrap.orgs.models import Organisation
+from khamrap.plans.attachments import attachment_add
+from khamrap.plans.editing import plan_get_or_create
 from khamrap.plans.models import PlanAttachment
+from khamrap.site.demo import demo_plans_create
 
 DUMP = ["dumpdata", "--natural-foreign", "-e", "contenttypes", "-e", "auth.permission", "-e", "sessions"]
 EVERY_BYTE = bytes(range(256)) * 64

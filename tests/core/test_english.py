@@ -146,3 +146,19 @@ def test_flash_messages_and_refusals_come_from_the_english_catalogue(
     refused = _in_english(login(other_officer)).get(reverse("plan-attachments", args=[2551, "50"]))
     assert refused.status_code == 403
     assert "You may not see this organisation&#x27;s data" in refused.content.decode()
+
+
+def test_the_english_catalogue_is_complete() -> None:
+    import re
+    from pathlib import Path
+
+    import khamrap
+
+    catalogue = Path(khamrap.__file__).parent / "locale" / "en" / "LC_MESSAGES" / "django.po"
+    entries = catalogue.read_text(encoding="utf-8").split("\n\n")[1:]  # the first is the header
+    untranslated = [
+        entry.splitlines()[-2:]
+        for entry in entries
+        if "#, fuzzy" in entry or re.search(r'^msgstr(\[0\])? ""$(?!\n")', entry, re.MULTILINE)
+    ]
+    assert untranslated == []
