@@ -27,6 +27,7 @@ class ZipRefusalReason(StrEnum):
     ENCRYPTED = "encrypted"
     METHOD = "method"  # neither stored nor deflated
     DAMAGED = "damaged"
+    NOT_A_ZIP = "not_a_zip"  # the member's local header is not where the directory says
 
 
 class ZipRefused(Exception):
@@ -62,7 +63,7 @@ def inflate(
     file.seek(info.header_offset)
     header = file.read(_LOCAL_HEADER)
     if len(header) < _LOCAL_HEADER or header[:4] != b"PK\x03\x04":
-        raise ZipRefused(ZipRefusalReason.DAMAGED, name)
+        raise ZipRefused(ZipRefusalReason.NOT_A_ZIP, name)
     name_length, extra_length = struct.unpack("<HH", header[26:30])
     file.seek(info.header_offset + _LOCAL_HEADER + name_length + extra_length)
     if info.compress_type == ZIP_STORED:

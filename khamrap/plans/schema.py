@@ -176,6 +176,8 @@ KPI_FIELDS: tuple[KpiField, ...] = (
     _long("remarks", "หมายเหตุ", "Remarks", detail=True),
 )
 FIELDS: dict[str, KpiField] = {f.name: f for f in KPI_FIELDS}
+# The web form's "details" section: the fields printed in the details table, and those printed with them.
+DETAIL_FORM_FIELDS = tuple(f for f in KPI_FIELDS if f.detail or f.printed_with)
 # Model columns held directly by KpiData (the rest are the baselines and criteria tuples).
 _PLAIN = tuple(f.name for f in KPI_FIELDS if not f.name.startswith(("baseline_", "criteria_")))
 

@@ -6,15 +6,18 @@ back an equal :class:`~khamrap.plans.schema.PlanData`, so two snapshots compare 
 """
 
 from collections.abc import Mapping
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from decimal import Decimal
 from typing import Any
 
 from khamrap.plans.models import PlanSnapshot
-from khamrap.plans.schema import GoalData, IssueData, KpiData, LevelData, PlanData
+from khamrap.plans.schema import KPI_FIELDS, GoalData, IssueData, KpiData, LevelData, PlanData
 
-_NUMBERS = ("weight", "target")
-_NUMBER_TUPLES = ("baselines", "criteria")
+# KpiData's attributes that hold numbers (from the registry; the baselines and criteria are tuples of them).
+_NUMBER_GROUPS = {"baseline_": "baselines", "criteria_": "criteria"}
+_NUMBERS = {f.name for f in KPI_FIELDS if f.is_number and not f.name.startswith(tuple(_NUMBER_GROUPS))}
+_NUMBER_TUPLES = set(_NUMBER_GROUPS.values())
+_KPI_ATTRIBUTES = {f.name for f in fields(KpiData)}
 
 
 def plan_to_json(data: PlanData) -> dict[str, Any]:
@@ -36,8 +39,12 @@ def _decimal(value: Any) -> Decimal | None:
 
 
 def _kpi(raw: Mapping[str, Any]) -> KpiData:
+    """A KPI of a snapshot; a field the snapshot has and KpiData no longer has is left out, so every
+    older version stays readable after a field is renamed or removed."""
     values: dict[str, Any] = {}
     for name, value in raw.items():
+        if name not in _KPI_ATTRIBUTES:
+            continue
         if name in _NUMBERS:
             values[name] = _decimal(value)
         elif name in _NUMBER_TUPLES:

@@ -23,7 +23,7 @@ from khamrap.plans import editing, submission
 from khamrap.plans.forms import KpiForm, NameForm, NewKpiForm
 from khamrap.plans.lookup import plan_page
 from khamrap.plans.models import Goal, Kpi, StrategicIssue
-from khamrap.plans.schema import field_label, field_labels, kpi_problems, weight_check
+from khamrap.plans.schema import DETAIL_FORM_FIELDS, field_label, field_labels, kpi_problems, weight_check
 from khamrap.plans.selectors import kpi_data, plan_issues, plan_tree, plan_tree_of
 from khamrap.plans.submission import deadline_for, extension_of
 
@@ -102,6 +102,7 @@ def plan_detail(request: AuthenticatedRequest, year: int, org: str) -> HttpRespo
         "baseline_years": fiscal_year.baseline_years,
         "events": plan.events.select_related("actor").order_by("-at")[:10] if plan.pk else [],
         "labels": field_labels(get_language()),
+        "detail_fields": DETAIL_FORM_FIELDS,
     }
     return render(request, "plans/plan_detail.html", context)
 

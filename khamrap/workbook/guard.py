@@ -122,6 +122,7 @@ _ZIP_REFUSALS = {
     ZipRefusalReason.UNDECLARED: ZIP_BOMB,
     ZipRefusalReason.ENCRYPTED: "ไฟล์นี้ถูกเข้ารหัสหรือตั้งรหัสผ่านไว้ กรุณาบันทึกใหม่โดยไม่ตั้งรหัสผ่าน",
     ZipRefusalReason.DAMAGED: "ไฟล์นี้เสียหาย (ข้อมูลที่บีบอัดไว้อ่านไม่ได้) กรุณาบันทึกใหม่แล้วอัปโหลดอีกครั้ง",
+    ZipRefusalReason.NOT_A_ZIP: NOT_XLSX,
     ZipRefusalReason.METHOD: "ไฟล์นี้บีบอัดด้วยวิธีที่ไฟล์ Excel ไม่ใช้ กรุณาบันทึกใหม่เป็น .xlsx",
 }
 

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import TextChoices
+from django.utils import translation
 from openpyxl.utils import get_column_letter
 
 from khamrap.plans.models import Direction, KpiType
@@ -52,8 +54,16 @@ DEFAULT_UNITS = (
     "ต่อแสนประชากร",
 )  # fmt: skip
 
-KPI_TYPE_LABELS = {KpiType.QUANTITATIVE.value: "เชิงปริมาณ", KpiType.MILESTONE.value: "ระดับความสำเร็จ"}
-DIRECTION_LABELS = {Direction.HIGHER.value: "ยิ่งมากยิ่งดี", Direction.LOWER.value: "ยิ่งน้อยยิ่งดี"}
+
+def _thai_labels(choices: type[TextChoices]) -> dict[str, str]:
+    """A dropdown's Thai labels by stored value: the model's own labels, in Thai whatever the page's language
+    (the workbook is always Thai)."""
+    with translation.override("th"):
+        return {str(value): str(label) for value, label in choices.choices}
+
+
+KPI_TYPE_LABELS = _thai_labels(KpiType)
+DIRECTION_LABELS = _thai_labels(Direction)
 
 
 # --- results -------------------------------------------------------------------------------------
