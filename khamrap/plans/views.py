@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from khamrap.accounts.access import AuthenticatedRequest, can_approve_plan, can_edit_plan, can_return_plan
+from khamrap.accounts.decorators import signed_in
 from khamrap.core.errors import DomainError
 from khamrap.frameworks.selectors import expected_plan_weight
 from khamrap.plans import editing, submission
@@ -126,7 +127,7 @@ def issue_create(request: AuthenticatedRequest, year: int, org: str) -> HttpResp
     return _back(year, org, f"issue-{issue.pk}")
 
 
-@login_required
+@signed_in
 @require_POST
 @domain_errors
 def issue_update(request: AuthenticatedRequest, year: int, org: str, pk: int) -> HttpResponse:
@@ -158,7 +159,7 @@ def goal_create(request: AuthenticatedRequest, year: int, org: str, issue_pk: in
     return _back(year, org, f"goal-{goal.pk}")
 
 
-@login_required
+@signed_in
 @require_POST
 @domain_errors
 def goal_update(request: AuthenticatedRequest, year: int, org: str, pk: int) -> HttpResponse:
@@ -193,7 +194,7 @@ def kpi_create(request: AuthenticatedRequest, year: int, org: str, goal_pk: int)
     return _back(year, org, f"kpi-{kpi.pk}")
 
 
-@login_required
+@signed_in
 @require_POST
 @domain_errors
 def kpi_save(request: AuthenticatedRequest, year: int, org: str, pk: int) -> HttpResponse:
@@ -244,6 +245,7 @@ def kpi_save(request: AuthenticatedRequest, year: int, org: str, pk: int) -> Htt
             "saved_at": timezone.localtime(),
             "revision": saved.revision,
             "conflicts": saved.conflicts,
+            "labels": field_labels(get_language()),
         },
     )
 
