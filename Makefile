@@ -36,15 +36,15 @@ setup: install system-deps
 # gunicorn (several worker processes) beside the task worker; Ctrl-C stops both.
 run: setup
 	@echo "Khamrap: http://$(HOST):$(PORT)  (task worker runs alongside; Ctrl-C stops both)"
-	@trap 'kill 0' EXIT INT TERM; \
-	$(KHAMRAP) db_worker --no-reload --interval 1 & \
+	@$(KHAMRAP) db_worker --no-reload --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(KHAMRAP) serve --bind $(HOST):$(PORT)
 
 # Development: Django's runserver (one process, reloads on change) beside the task worker.
 dev: setup
 	@echo "Khamrap (development): http://$(HOST):$(PORT)  (Ctrl-C stops the server and the worker)"
-	@trap 'kill 0' EXIT INT TERM; \
-	$(KHAMRAP) db_worker --no-reload --interval 1 & \
+	@$(KHAMRAP) db_worker --no-reload --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	DEBUG=$${DEBUG:-1} $(KHAMRAP) runserver $(HOST):$(PORT)
 
 worker: install
