@@ -315,9 +315,15 @@ def kpi_update(
 ) -> Kpi:
     """Save a draft of one KPI row (the web form autosaves through here)."""
     plan = plan_lock_for_change(plan=kpi.plan, actor=actor)
+    # Read the row again under the lock and write only the form's fields: a move, renumbering or deletion
+    # since the caller read it must not be undone (a plain save() would even re-insert a deleted KPI).
+    current = Kpi.objects.filter(pk=kpi.pk, plan=plan).first()
+    if current is None:
+        raise DomainError("ตัวชี้วัดนี้ถูกลบไปแล้ว กรุณาเปิดแบบฟอร์มใหม่", "This KPI has been deleted; reload the plan")
+    kpi = current
     for name, value in values.items():
         setattr(kpi, name, value)
-    kpi.save()
+    kpi.save(update_fields=list(values))
     if kpi.kpi_type == KpiType.MILESTONE:
         for level, (description, substeps) in levels.items():
             MilestoneLevel.objects.update_or_create(
