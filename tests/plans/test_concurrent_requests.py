@@ -44,6 +44,7 @@ def _database_url() -> str:
 def _free_port() -> int:
     for port in range(8150, 8200):
         with socket.socket() as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:
