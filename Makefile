@@ -11,7 +11,7 @@ PORT ?= 8000
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium fonts-thai-tlwg
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run dev test lint typecheck pytest bench install system-deps setup worker clean
+.PHONY: run dev test lint typecheck pytest bench load install system-deps setup worker clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,12 @@ test: lint typecheck pytest
 
 bench: install system-deps
 	@for f in bench/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
+
+# LOAD_OFFICERS officers autosave and open their plans for LOAD_SECONDS seconds against a fresh gunicorn.
+LOAD_OFFICERS ?= 40
+LOAD_SECONDS ?= 60
+load: install
+	$(PY) bench/load.py --officers $(LOAD_OFFICERS) --seconds $(LOAD_SECONDS)
 
 clean:
 	rm -rf $(VENV) var
