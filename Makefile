@@ -11,7 +11,7 @@ PORT ?= 8000
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium fonts-thai-tlwg poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run dev test lint typecheck pytest bench install system-deps setup worker clean
+.PHONY: run dev test lint typecheck pytest bench load install system-deps setup worker clean
 
 # `make run` is the local demo: published logins, a key of this machine's own in var/ (docs/security.md).
 # Every other start is production unless KHAMRAP_ENV says otherwise.
@@ -40,15 +40,15 @@ setup: install system-deps
 # gunicorn (several worker processes) beside the task worker; Ctrl-C stops both.
 run: setup
 	@echo "Khamrap: http://$(HOST):$(PORT)  (task worker runs alongside; Ctrl-C stops both)"
-	@trap 'kill 0' EXIT INT TERM; \
-	$(KHAMRAP) db_worker --no-reload --interval 1 & \
+	@$(KHAMRAP) db_worker --no-reload --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(KHAMRAP) serve --bind $(HOST):$(PORT)
 
 # Development: Django's runserver (one process, reloads on change) beside the task worker.
 dev: setup
 	@echo "Khamrap (development): http://$(HOST):$(PORT)  (Ctrl-C stops the server and the worker)"
-	@trap 'kill 0' EXIT INT TERM; \
-	$(KHAMRAP) db_worker --no-reload --interval 1 & \
+	@$(KHAMRAP) db_worker --no-reload --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	DEBUG=$${DEBUG:-1} $(KHAMRAP) runserver $(HOST):$(PORT)
 
 worker: install
@@ -68,6 +68,12 @@ test: lint typecheck pytest
 
 bench: install system-deps
 	@for f in bench/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
+
+# LOAD_OFFICERS officers autosave and open their plans for LOAD_SECONDS seconds against a fresh gunicorn.
+LOAD_OFFICERS ?= 40
+LOAD_SECONDS ?= 60
+load: install
+	$(PY) bench/load.py --officers $(LOAD_OFFICERS) --seconds $(LOAD_SECONDS)
 
 clean:
 	rm -rf $(VENV) var

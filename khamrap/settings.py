@@ -93,6 +93,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "khamrap.urls"
+# Widgets written in Python, the same HTML as Django's templates: the plan page has hundreds of inputs.
+FORM_RENDERER = "khamrap.core.form_renderer.QuickRenderer"
 WSGI_APPLICATION = "khamrap.wsgi.application"
 
 TEMPLATES = [

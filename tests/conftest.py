@@ -1,6 +1,7 @@
 """Shared fixtures: the FY2551 reference data and one account per role."""
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from hypothesis import settings as hypothesis_settings
 
@@ -14,6 +15,15 @@ from tests.factories import UserFactory
 # Property tests judge results, not speed: no per-example deadline (CI machines are shared and slow).
 hypothesis_settings.register_profile("khamrap", deadline=None, database=None)
 hypothesis_settings.load_profile("khamrap")
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """On SQLite the test database is a file, not memory, so that a real server in another process
+    (tests/plans/test_concurrent_requests.py) sees the same data, with the locking the site runs with."""
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
 
 
 @pytest.fixture

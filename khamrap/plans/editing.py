@@ -390,7 +390,12 @@ def kpi_update(
     :class:`Conflict` with both values, and the other fields are saved (changes to different fields merge).
     """
     plan = plan_lock_for_change(plan=kpi.plan, actor=actor)
-    kpi = Kpi.objects.select_for_update().get(pk=kpi.pk)
+    # Read the row again under the lock and write only the changed fields: a move, renumbering or deletion
+    # since the caller read it must not be undone (a plain save() would even re-insert a deleted KPI).
+    current = Kpi.objects.filter(pk=kpi.pk, plan=plan).first()
+    if current is None:
+        raise DomainError("ตัวชี้วัดนี้ถูกลบไปแล้ว กรุณาเปิดแบบฟอร์มใหม่", "This KPI has been deleted; reload the plan")
+    kpi = current
     since = _changed_since(plan, kpi, base_revision) if base_revision is not None else {}
     conflicts: list[Conflict] = []
     changes: list[dict[str, str]] = []
@@ -406,7 +411,7 @@ def kpi_update(
             continue  # else the officer's page still held the old value: the newer one stays
         changes.append(change(name, old, value, kpi=kpi))
         setattr(kpi, name, value)
-    kpi.save()
+    kpi.save(update_fields=[entry["field"] for entry in changes])
     if kpi.kpi_type == KpiType.MILESTONE and levels:
         before = _levels_of_kpi(kpi)
         wanted = {lv.level: lv for lv in before}

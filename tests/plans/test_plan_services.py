@@ -141,6 +141,30 @@ def test_a_submitted_plan_is_read_only_until_returned(plan: Plan, officer, gover
     assert (plan.status, plan.is_late, plan.submitted_at) == (PlanStatus.RESUBMITTED, False, ON_TIME)
 
 
+def test_an_autosave_read_before_a_deletion_does_not_bring_the_kpi_back(plan: Plan, officer) -> None:  # type: ignore[no-untyped-def]
+    # given a tab that read KPI 1.2 before another tab deleted it
+    stale = Kpi.objects.get(plan=plan, code="1.2")
+    editing.kpi_delete(kpi=Kpi.objects.get(pk=stale.pk), actor=officer)
+    # when the first tab autosaves it, it is told so
+    with pytest.raises(DomainError, match="ตัวชี้วัดนี้ถูกลบไปแล้ว"):
+        editing.kpi_update(kpi=stale, actor=officer, values={"target": Decimal(9)}, levels={})
+    # and the KPI stays deleted
+    assert not Kpi.objects.filter(pk=stale.pk).exists()
+
+
+def test_an_autosave_read_before_a_renumbering_keeps_the_new_number(plan: Plan, officer) -> None:  # type: ignore[no-untyped-def]
+    # given a tab that read KPI 1.3 before another tab deleted 1.1 (so 1.3 became 1.2)
+    stale = Kpi.objects.get(plan=plan, code="1.3")
+    editing.kpi_delete(kpi=Kpi.objects.get(plan=plan, code="1.1"), actor=officer)
+    # when the first tab autosaves it
+    editing.kpi_update(kpi=stale, actor=officer, values={"remarks": "แก้หมายเหตุ"}, levels={})
+    # then the remark is saved and the numbering is not undone
+    saved = Kpi.objects.get(pk=stale.pk)
+    assert (saved.code, saved.remarks) == ("1.2", "แก้หมายเหตุ")
+    codes = list(Kpi.objects.filter(plan=plan).order_by("position").values_list("code", flat=True))
+    assert codes == ["1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7"]
+
+
 def test_only_the_own_governor_approves(plan: Plan, officer, make_user) -> None:  # type: ignore[no-untyped-def]
     from khamrap.accounts.models import Role
 
