@@ -18,6 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 
@@ -62,6 +63,7 @@ def server_url(django_db_setup, tmp_path_factory) -> Iterator[str]:  # type: ign
         **os.environ,
         "DATABASE_URL": _database_url(),
         "KHAMRAP_DATA_DIR": str(data_dir),
+        "SECRET_KEY": settings.SECRET_KEY,  # the sessions the tests make must be the server's too
         "DB_CONN_MAX_AGE": "0",  # no connection outlives a request: the tests empty the tables between them
     }
     log = (data_dir / "server.log").open("wb")
