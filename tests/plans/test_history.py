@@ -290,6 +290,21 @@ def test_the_page_costs_the_same_queries_for_10_or_60_events(plan: Plan, officer
     assert few_searched == many_searched == few + 1  # the bounded scan of the changes
 
 
+def test_the_export_costs_the_same_queries_for_10_or_60_events(plan: Plan, officer: User) -> None:
+    client = login(officer)
+    _events(plan, 9, actor=officer)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(_url("plan-history-export"), {"kpi": "1.1"}).status_code == 200
+        return len(queries)
+
+    few = count()
+    _events(plan, 50, actor=officer)
+
+    assert count() == few
+
+
 # --- the export ---------------------------------------------------------------------------------------
 
 
