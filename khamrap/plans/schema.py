@@ -186,6 +186,7 @@ OTHER_LABELS: dict[str, tuple[str, str]] = {
     "issue": ("ประเด็นยุทธศาสตร์", "Strategic issue"),
     "goal": ("เป้าประสงค์", "Goal"),
     "code": ("ตัวชี้วัดที่", "KPI no."),
+    "kpi": ("ตัวชี้วัด", "KPI"),
     "criteria": ("เกณฑ์การให้คะแนน", "Criteria"),
     "levels": ("คำอธิบายระดับ", "Level descriptions"),
     **{f"level_{n}": (f"คำอธิบายระดับ {n}", f"Level {n} description") for n in LEVELS},

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from khamrap.plans import views, views_documents
+from khamrap.plans import views, views_documents, views_history
 
 urlpatterns = [
     path("plans/<str:org>/", views.plan_detail, name="plan-detail"),
@@ -20,6 +20,8 @@ urlpatterns = [
     path("plans/<str:org>/approve/", views.plan_approve, name="plan-approve"),
     path("plans/<str:org>/send-back/", views.plan_send_back, name="plan-send-back"),
     path("plans/<str:org>/return/", views.plan_return, name="plan-return"),
+    path("plans/<str:org>/history/", views_history.plan_history_page, name="plan-history"),
+    path("plans/<str:org>/history.xlsx", views_history.plan_history_export, name="plan-history-export"),
     path("plans/<str:org>/form.pdf", views_documents.plan_pdf, name="plan-pdf"),
     path("plans/<str:org>/attachments/", views_documents.plan_attachments, name="plan-attachments"),
     path(
