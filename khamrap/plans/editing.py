@@ -135,7 +135,13 @@ def plan_renumber(plan: Plan) -> None:
 
 @transaction.atomic
 def plan_tree_replace(
-    *, plan: Plan, data: PlanData, actor: User | None, note: str = "", channel: str = Channel.WORKBOOK
+    *,
+    plan: Plan,
+    data: PlanData,
+    actor: User | None,
+    note: str = "",
+    channel: str = Channel.WORKBOOK,
+    kind: str = PlanEventKind.IMPORTED,
 ) -> bool:
     """Make the plan's tree exactly ``data``, keeping each KPI's identity (``uid``). All or nothing.
 

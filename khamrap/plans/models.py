@@ -238,6 +238,7 @@ class PlanEventKind(models.TextChoices):
     APPROVED = "approved", _("ผู้ว่าราชการจังหวัดอนุมัติ")
     RETURNED = "returned", _("ส่งกลับให้แก้ไข")
     WITHDRAWN = "withdrawn", _("ถอนเพื่อแก้ไข")
+    IMPORT_UNDONE = "import_undone", _("ย้อนการนำเข้าจาก Excel")
 
 
 class Channel(models.TextChoices):
@@ -308,6 +309,7 @@ class WorkbookUploadStatus(models.TextChoices):
     REFUSED = "refused", _("ไม่ผ่านการตรวจสอบ")
     UNCHANGED = "unchanged", _("ไม่มีการเปลี่ยนแปลง")
     DRY_RUN = "dry_run", _("ตรวจสอบอย่างเดียว")
+    PENDING = "pending", _("รอยืนยันการนำเข้า")
 
 
 # How an outcome is drawn (the badge's CSS class), for uploads and the lines of a bulk import.
@@ -332,6 +334,9 @@ class WorkbookUpload(models.Model):
     status = models.CharField(max_length=16, choices=WorkbookUploadStatus.choices)
     problems = models.JSONField(default=list, blank=True)
     summary = models.JSONField(default=dict, blank=True)
+    # The plan's tree just before this file replaced it (snapshots' JSON), so the import can be undone.
+    tree_before = models.JSONField(null=True, blank=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-uploaded_at"]
@@ -350,6 +355,10 @@ class WorkbookUpload(models.Model):
     @property
     def is_unchanged(self) -> bool:
         return self.status == WorkbookUploadStatus.UNCHANGED
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == WorkbookUploadStatus.PENDING
 
     @property
     def badge(self) -> str:

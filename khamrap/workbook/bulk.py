@@ -124,7 +124,9 @@ class Batch:
         dry_run: bool,
         fiscal_year: FiscalYear | None = None,
         channel: str = Channel.COMMAND,
+        force: bool = False,
     ) -> None:
+        self.force = force  # import a file even when the plan changed after it was downloaded
         self.actor = actor
         self.channel = channel
         self.dry_run = dry_run
@@ -166,8 +168,28 @@ class Batch:
             )
             return self.refused(name, data, [file_problem(missing), *read.problems], read.org_code)
         plan = plan_or_blank(fiscal_year=fiscal_year, organisation=organisation)
-        importer = WorkbookImporter(plan=plan, data=data, filename=name, actor=self.actor)
-        return _line(name, importer.run(dry_run=self.dry_run, read=read), read.org_code)
+        importer = WorkbookImporter(
+            plan=plan, data=data, filename=name, actor=self.actor, channel=self.channel
+        )
+        validation = importer.validate(read=read)
+        if validation.ok and validation.conflicts and not self.force:
+            return self.refused(
+                name, data, [file_problem(stale_message(validation.conflicts))], read.org_code, plan=plan
+            )
+        if self.dry_run:
+            return _line(name, importer.run(dry_run=True, read=read), read.org_code)
+        return _line(name, importer.apply(validation), read.org_code)
+
+
+def stale_message(since: list[dict[str, str]]) -> str:
+    """Why a file downloaded before later edits is refused: the fields changed since that it would replace."""
+    shown = "; ".join(f"{c['code'] or '-'} {c['label']} ({c['by']})" for c in since[:10])
+    more = f" และอีก {len(since) - 10} รายการ" if len(since) > 10 else ""
+    return (
+        "แบบฟอร์มในระบบมีการแก้ไขหลังจากดาวน์โหลดไฟล์นี้: "
+        f"{shown}{more} — ไฟล์นี้จะแทนที่การแก้ไขเหล่านั้น จึงยังไม่นำเข้า "
+        "(ดาวน์โหลดแบบฟอร์มใหม่ หรือใช้ --force ถ้าต้องการแทนที่)"
+    )
 
 
 def is_workbook_name(name: str) -> bool:
@@ -227,13 +249,13 @@ def _expand(paths: Iterable[str | Path]) -> Iterator[Path]:
 
 
 def import_paths(
-    paths: Iterable[str | Path], *, dry_run: bool, actor: User | None = None
+    paths: Iterable[str | Path], *, dry_run: bool, actor: User | None = None, force: bool = False
 ) -> list[ImportLine]:
     """Import workbooks given as files, folders (searched for .xlsx and .zip) or zips; one line per file.
 
     Each workbook goes to the plan its meta sheet names (organisation and fiscal year).
     """
-    batch = Batch(actor=actor, dry_run=dry_run)
+    batch = Batch(actor=actor, dry_run=dry_run, force=force)
     lines: list[ImportLine] = []
     limit = settings.KHAMRAP_MAX_WORKBOOK_BYTES
     for path in _expand(paths):

@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 
 from khamrap.accounts.access import EDIT_PLAN, can_import_plan
 from khamrap.accounts.models import User
@@ -22,9 +23,10 @@ from khamrap.frameworks.selectors import expected_plan_weight
 from khamrap.orgs.models import Organisation
 from khamrap.plans.diff import PlanDiff, plan_diff
 from khamrap.plans.editing import plan_lock, plan_require_editable, plan_tree_replace
-from khamrap.plans.models import Channel, Plan, WorkbookUpload, WorkbookUploadStatus
-from khamrap.plans.schema import KpiData, PlanData, weight_check
+from khamrap.plans.models import Channel, Plan, PlanEvent, PlanEventKind, WorkbookUpload, WorkbookUploadStatus
+from khamrap.plans.schema import KpiData, PlanData, field_label, weight_check
 from khamrap.plans.selectors import plan_tree
+from khamrap.plans.snapshots import plan_from_json, plan_to_json
 from khamrap.workbook.guard import WorkbookProblem, file_problem
 from khamrap.workbook.layout import WorkbookRead
 from khamrap.workbook.reader import workbook_read
@@ -44,13 +46,32 @@ class Validation:
     diff: PlanDiff | None = None
     warnings: list[str] = field(default_factory=list)
     revision: int = 0  # the plan's revision the changes were computed against
+    stored: PlanData = field(default_factory=PlanData)  # the tree the file replaces
+    since: list[dict[str, str]] = field(default_factory=list)  # changes made after the file was downloaded
+
+    @property
+    def conflicts(self) -> list[dict[str, str]]:
+        """Fields changed in the system after the download that the file changes too: the file would
+        replace someone's newer edit, so the officer chooses explicitly."""
+        assert self.diff is not None
+        in_file = {(k.uid, f.field) for k in self.diff.changed for f in k.fields}
+        removed = {k.uid for k in self.diff.removed}
+        return [c for c in self.since if (c["kpi"], c["field"]) in in_file or c["kpi"] in removed]
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
     def summary(self) -> dict[str, Any]:
-        return {**(self.diff.as_dict() if self.diff else {}), "warnings": list(self.warnings)}
+        if self.diff is None:
+            return {"warnings": list(self.warnings)}
+        return {
+            **self.diff.as_dict(),
+            "warnings": list(self.warnings),
+            "read_revision": self.read.revision,
+            "since": self.since,
+            "conflicts": self.conflicts,
+        }
 
 
 class _Refused(Exception):
@@ -64,8 +85,16 @@ class WorkbookImporter:
     the plan's history as coming through ``channel`` (the command line when there is no actor)."""
 
     def __init__(
-        self, *, plan: Plan, data: bytes, filename: str, actor: User | None, channel: str | None = None
+        self,
+        *,
+        plan: Plan,
+        data: bytes,
+        filename: str,
+        actor: User | None,
+        channel: str | None = None,
+        upload: WorkbookUpload | None = None,
     ) -> None:
+        self.upload = upload  # a pending upload being confirmed: its record is updated, not made again
         self.plan = plan
         self.data = data
         self.filename = filename
@@ -90,10 +119,19 @@ class WorkbookImporter:
         )
         if tree.kpis() and not weights.ok:
             warnings.append(weights.message_th)
+        since: list[dict[str, str]] = []
         if plan.pk and read.revision is not None and plan.revision > read.revision and not diff.unchanged:
             warnings.append(STALE_WARNING)
+            since = changes_since(plan, read.revision)
         return Validation(
-            read=read, problems=[], tree=tree, diff=diff, warnings=warnings, revision=plan.revision
+            read=read,
+            problems=[],
+            tree=tree,
+            diff=diff,
+            warnings=warnings,
+            revision=plan.revision,
+            stored=stored,
+            since=since,
         )
 
     def _rule_problems(self) -> list[WorkbookProblem]:
@@ -130,13 +168,32 @@ class WorkbookImporter:
                     note=f"นำเข้าจากไฟล์ {Path(self.filename).name}",
                     channel=self.channel,
                 )
-                status = WorkbookUploadStatus.ACCEPTED if written else WorkbookUploadStatus.UNCHANGED
-                return self.record(status, summary=validation.summary())
+                if not written:
+                    return self.record(WorkbookUploadStatus.UNCHANGED, summary=validation.summary())
+                after = Plan.objects.values_list("revision", flat=True).get(pk=self.plan.pk)
+                return self.record(
+                    WorkbookUploadStatus.ACCEPTED,
+                    summary={**validation.summary(), "revision_after": after},
+                    tree_before=plan_to_json(validation.stored),
+                )
         except (DomainError, _Refused) as error:
             if unsaved.pk is None:
                 self.plan = unsaved  # the plan stored for this import was rolled back with it
             problems = error.problems if isinstance(error, _Refused) else [file_problem(error.message_th)]
             return self.record(WorkbookUploadStatus.REFUSED, problems=problems)
+
+    def preview(self) -> WorkbookUpload:
+        """Check the file and keep it, waiting for the officer's confirmation: nothing of the plan is written.
+
+        A refused or unchanged file needs no confirmation and is recorded as such at once.
+        """
+        validation = self.validate()
+        if not validation.ok:
+            return self.record(WorkbookUploadStatus.REFUSED, problems=validation.problems)
+        assert validation.diff is not None
+        if validation.diff.unchanged:
+            return self.record(WorkbookUploadStatus.UNCHANGED, summary=validation.summary())
+        return self.record(WorkbookUploadStatus.PENDING, summary=validation.summary())
 
     def run(
         self, *, dry_run: bool = False, read: WorkbookRead | None = None, engine: str = "calamine"
@@ -154,16 +211,26 @@ class WorkbookImporter:
         problems: list[WorkbookProblem] | None = None,
         summary: dict[str, Any] | None = None,
         save: bool = True,
+        tree_before: dict[str, Any] | None = None,
     ) -> WorkbookUpload:
         """The upload's record, with the original file kept as sent (an oversized one only as its record)."""
+        values = {
+            "plan": self.plan if self.plan.pk else None,
+            "status": status,
+            "problems": [p.as_dict() for p in problems or []],
+            "summary": summary if summary is not None and status != WorkbookUploadStatus.REFUSED else {},
+            "tree_before": tree_before,
+        }
+        if self.upload is not None:
+            for name, value in values.items():
+                setattr(self.upload, name, value)
+            self.upload.save()
+            return self.upload
         upload = WorkbookUpload(
-            plan=self.plan if self.plan.pk else None,
             original_name=Path(self.filename).name[:255],
             sha256=hashlib.sha256(self.data).hexdigest(),
             uploaded_by=self.actor,
-            status=status,
-            problems=[p.as_dict() for p in problems or []],
-            summary=summary if summary is not None and status != WorkbookUploadStatus.REFUSED else {},
+            **values,
         )
         if not save:
             return upload  # a dry run stores nothing, not even the file
@@ -171,6 +238,59 @@ class WorkbookImporter:
             upload.file.save("workbook.xlsx", ContentFile(self.data), save=False)
         upload.save()
         return upload
+
+
+def changes_since(plan: Plan, revision: int) -> list[dict[str, str]]:
+    """The field changes made to ``plan`` after ``revision`` (a workbook's download), newest last, each with
+    who made it."""
+    entries = []
+    events = PlanEvent.objects.filter(plan=plan, revision__gt=revision).select_related("actor").order_by("pk")
+    for event in events:
+        who = event.actor.display_name if event.actor else "ระบบ"
+        entries += [{**change, "by": who, "label": field_label(change["field"])} for change in event.changes]
+    return entries
+
+
+def workbook_upload_confirm(*, upload: WorkbookUpload, actor: User, replace_newer: bool) -> WorkbookUpload:
+    """Import a pending upload the officer has looked at. When the plan changed after the file was downloaded
+    and the file would replace such a change, nothing is written unless ``replace_newer`` says so."""
+    if not upload.is_pending or upload.plan is None:
+        raise DomainError("ไฟล์นี้ไม่ได้รอการยืนยันแล้ว กรุณาอัปโหลดใหม่", "This upload is not waiting for confirmation")
+    with upload.file.open("rb") as handle:
+        data = handle.read(settings.KHAMRAP_MAX_WORKBOOK_BYTES + 1)
+    importer = WorkbookImporter(
+        plan=upload.plan, data=data, filename=upload.original_name, actor=actor, upload=upload
+    )
+    validation = importer.validate()
+    if validation.ok and validation.conflicts and not replace_newer:
+        importer.record(WorkbookUploadStatus.PENDING, summary=validation.summary())
+        raise DomainError(
+            "ไฟล์นี้จะแทนที่ข้อมูลที่มีผู้แก้ไขในระบบหลังจากดาวน์โหลดไฟล์ กรุณาตรวจรายการแล้วยืนยันการแทนที่",
+            "The file replaces changes made after it was downloaded; confirm that they are replaced",
+        )
+    return importer.apply(validation)
+
+
+@transaction.atomic
+def workbook_upload_undo(*, upload: WorkbookUpload, actor: User) -> None:
+    """Put the plan back as it was before ``upload`` was imported, if nothing changed it since."""
+    if upload.plan is None or not upload.is_accepted or upload.tree_before is None or upload.undone_at:
+        raise DomainError("ย้อนการนำเข้านี้ไม่ได้", "This import cannot be undone")
+    plan = plan_lock(upload.plan)
+    if plan.revision != upload.summary.get("revision_after"):
+        raise DomainError(
+            "มีการแก้ไขแบบฟอร์มหลังการนำเข้าไฟล์นี้แล้ว จึงย้อนไม่ได้ (ดูประวัติการแก้ไข)",
+            "The plan has changed since this import; it cannot be undone",
+        )
+    plan_tree_replace(
+        plan=plan,
+        data=plan_from_json(upload.tree_before),
+        actor=actor,
+        note=f"ย้อนการนำเข้าไฟล์ {upload.original_name}",
+        channel=Channel.WORKBOOK,
+        kind=PlanEventKind.IMPORT_UNDONE,
+    )
+    WorkbookUpload.objects.filter(pk=upload.pk).update(undone_at=timezone.now())
 
 
 def workbook_import(

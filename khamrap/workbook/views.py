@@ -7,11 +7,13 @@ year or organisation 404.
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from khamrap.accounts.access import (
     DOWNLOAD_WORKBOOK,
@@ -26,12 +28,12 @@ from khamrap.accounts.access import (
 from khamrap.core.errors import DomainError
 from khamrap.frameworks.selectors import fiscal_year_get
 from khamrap.plans.editing import plan_get_or_create
-from khamrap.plans.lookup import plan_page
-from khamrap.plans.models import BulkImport, BulkImportStatus
+from khamrap.plans.lookup import PlanPage, plan_page
+from khamrap.plans.models import BulkImport, BulkImportStatus, WorkbookUpload
 from khamrap.plans.selectors import plan_or_blank
 from khamrap.workbook.bulk import bulk_imports_recent, line_status_label, workbook_uploads_recent
 from khamrap.workbook.guard import XLSX_CONTENT_TYPE
-from khamrap.workbook.importer import workbook_import
+from khamrap.workbook.importer import WorkbookImporter, workbook_upload_confirm, workbook_upload_undo
 from khamrap.workbook.tasks import bulk_import_create, bulk_import_from_files
 from khamrap.workbook.writer import workbook_export, workbook_filename
 
@@ -81,20 +83,81 @@ def plan_workbook_upload(request: AuthenticatedRequest, year: int, org: str) -> 
             data = sent.read(settings.KHAMRAP_MAX_WORKBOOK_BYTES + 1)
             # The plan is stored now, refused or not, so its page lists every file it was sent.
             plan = plan_get_or_create(fiscal_year=fiscal_year, organisation=organisation)
-            upload = workbook_import(plan=plan, data=data, filename=sent.name or "workbook.xlsx", actor=user)
+            importer = WorkbookImporter(
+                plan=plan, data=data, filename=sent.name or "workbook.xlsx", actor=user
+            )
+            upload = importer.preview()  # nothing is written before the officer confirms
         else:
             status = 400
+    return _upload_page(request, page, form=form, upload=upload, status=status)
+
+
+def _upload_page(
+    request: AuthenticatedRequest,
+    page: PlanPage,
+    *,
+    form: forms.Form | None = None,
+    upload: WorkbookUpload | None = None,
+    status: int = 200,
+    error: str = "",
+) -> HttpResponse:
+    fiscal_year, organisation = page.fiscal_year, page.organisation
     plan_now = plan_or_blank(fiscal_year=fiscal_year, organisation=organisation)
+    recent = workbook_uploads_recent(fiscal_year=fiscal_year, organisation=organisation)
+    last_import = next((u for u in recent if u.is_accepted), None)
     context = {
         "fiscal_year": fiscal_year,
         "organisation": organisation,
         "plan": plan_now,
-        "form": form,
+        "form": form or WorkbookForm(),
         "upload": upload,
-        "recent": workbook_uploads_recent(fiscal_year=fiscal_year, organisation=organisation),
+        "error": error,
+        "undoable": last_import
+        if last_import
+        and last_import.tree_before is not None
+        and not last_import.undone_at
+        and last_import.summary.get("revision_after") == plan_now.revision
+        else None,
+        "recent": recent,
         "max_megabytes": settings.KHAMRAP_MAX_WORKBOOK_BYTES // (1024 * 1024),
     }
     return render(request, "workbook/upload.html", context, status=status)
+
+
+def _upload_of(page: PlanPage, pk: int) -> WorkbookUpload:
+    # Looked up within the organisation's plan of the year: another organisation's upload is simply not found.
+    return get_object_or_404(WorkbookUpload.objects.select_related("plan"), pk=pk, plan_id=page.plan.pk)
+
+
+@login_required
+@require_POST
+def plan_workbook_confirm(request: AuthenticatedRequest, year: int, org: str, pk: int) -> HttpResponse:
+    """The officer has looked at the changes a pending upload makes and imports it."""
+    page = plan_page(request.user, year, org, allowed=can_edit_plan, refusal=EDIT_PLAN)
+    upload = _upload_of(page, pk)
+    try:
+        upload = workbook_upload_confirm(
+            upload=upload, actor=request.user, replace_newer=request.POST.get("replace_newer") == "1"
+        )
+    except DomainError as error:
+        upload.refresh_from_db()
+        return _upload_page(request, page, upload=upload, status=409, error=error.message(get_language()))
+    return _upload_page(request, page, upload=upload)
+
+
+@login_required
+@require_POST
+def plan_workbook_undo(request: AuthenticatedRequest, year: int, org: str, pk: int) -> HttpResponse:
+    """Put the plan back as it was before the last import."""
+    page = plan_page(request.user, year, org, allowed=can_edit_plan, refusal=EDIT_PLAN)
+    upload = _upload_of(page, pk)
+    try:
+        workbook_upload_undo(upload=upload, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message(get_language()))
+    else:
+        messages.success(request, _("ย้อนการนำเข้าไฟล์ %(name)s แล้ว") % {"name": upload.original_name})
+    return redirect("plan-workbook-upload", year=year, org=org)
 
 
 @login_required

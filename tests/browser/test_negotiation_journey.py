@@ -207,6 +207,12 @@ def test_officer_enters_plan_round_trips_workbook_and_submits_on_time(
     page.locator("input[type=file]").set_input_files(str(edited))
     page.get_by_role("button", name="ตรวจและนำเข้า").click()
     page.wait_for_load_state("networkidle")
+    # the changes are shown first, and written only once the officer confirms
+    expect(page.get_by_test_id("workbook-result")).to_have_attribute("data-status", "pending")
+    expect(page.get_by_test_id("workbook-changes").locator("tbody tr")).to_have_count(2)
+    assert Kpi.objects.get(plan=plan, code="1.1").target != Decimal("5.5")
+    page.get_by_test_id("confirm-import").click()
+    page.wait_for_load_state("networkidle")
     expect(page.get_by_test_id("workbook-result")).to_have_attribute("data-status", "accepted")
     changes = page.get_by_test_id("workbook-changes").locator("tbody tr")
     expect(changes).to_have_count(2)

@@ -147,3 +147,26 @@ def test_import_plans_dry_run_checks_everything_and_writes_nothing(plan: Plan, t
     assert (plan_tree(plan), plan.revision) == (tree, revision)
     assert not WorkbookUpload.objects.exists()
     assert Plan.objects.count() == 1
+
+
+def test_import_plans_refuses_a_stale_file_unless_forced(plan: Plan, officer, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from decimal import Decimal
+
+    from khamrap.plans import editing
+    from khamrap.plans.models import Kpi
+    from khamrap.workbook.writer import workbook_export as export
+
+    path = tmp_path / "cm.xlsx"
+    book = load_workbook(io.BytesIO(export(plan=plan)))
+    book[SHEET_FORM]["L3"] = 6
+    book.save(path)
+    kpi = Kpi.objects.get(plan=plan, code="1.1")
+    editing.kpi_update(kpi=kpi, actor=officer, values={"target": Decimal(7)}, levels={})  # after the download
+
+    status, lines = _import(str(path))
+    assert status == 1
+    assert "แบบฟอร์มในระบบมีการแก้ไขหลังจากดาวน์โหลดไฟล์นี้: 1.1 ค่าเป้าหมาย (cm_officer)" in "\n".join(lines)
+    assert Kpi.objects.get(pk=kpi.pk).target == Decimal(7)
+
+    assert _import(str(path), "--force")[0] == 0
+    assert Kpi.objects.get(pk=kpi.pk).target == Decimal(6)

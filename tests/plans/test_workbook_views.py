@@ -1,6 +1,7 @@
 """The workbook pages: who may download, upload and bulk-import, and what the upload page shows."""
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -9,7 +10,8 @@ from openpyxl import load_workbook
 
 from khamrap.accounts.models import User
 from khamrap.frameworks.models import FiscalYear
-from khamrap.plans.models import BulkImport, Plan, WorkbookUpload
+from khamrap.plans import editing
+from khamrap.plans.models import BulkImport, Kpi, Plan, WorkbookUpload
 from khamrap.plans.selectors import plan_tree
 from khamrap.workbook.guard import XLSX_CONTENT_TYPE
 from khamrap.workbook.layout import SHEET_FORM
@@ -86,15 +88,69 @@ def test_the_officer_uploads_two_changed_targets_and_sees_exactly_those_two_chan
 ) -> None:  # type: ignore[no-untyped-def]
     client = login(officer)
     data = _edit(client.get(DOWNLOAD).content, {"L3": 5.5, "L4": 141000})
+    tree = plan_tree(plan)
 
-    response = client.post(UPLOAD, {"workbook": _file(data)})
+    # the upload is checked and shown, and nothing is written yet
+    body = client.post(UPLOAD, {"workbook": _file(data)}).content.decode()
+    assert 'data-status="pending"' in body
+    assert "ตัวชี้วัดทั้งหมด 8 ตัว: เพิ่ม 0 · แก้ไข 2 · ลบ 0" in body
+    assert body.count("<td>ค่าเป้าหมาย</td>") == 2
+    assert "<td>5</td><td>5.5</td>" in body and "<td>140000</td><td>141000</td>" in body
+    assert plan_tree(Plan.objects.get(pk=plan.pk)) == tree
+    upload = WorkbookUpload.objects.get(status="pending")
+
+    # then the officer confirms
+    response = client.post(reverse("plan-workbook-confirm", args=[2551, "50", upload.pk]))
 
     body = response.content.decode()
     assert response.status_code == 200
     assert 'data-status="accepted"' in body
-    assert "ตัวชี้วัดทั้งหมด 8 ตัว: เพิ่ม 0 · แก้ไข 2 · ลบ 0" in body
-    assert body.count("<td>ค่าเป้าหมาย</td>") == 2
     assert "<td>5</td><td>5.5</td>" in body and "<td>140000</td><td>141000</td>" in body
+    assert [k.target for k in Kpi.objects.filter(plan=plan, code__in=["1.1", "1.2"]).order_by("code")] == [
+        Decimal("5.5"),
+        Decimal(141000),
+    ]
+    assert WorkbookUpload.objects.get().status == "accepted"  # the same record, not a second one
+
+
+def test_a_stale_workbook_names_the_fields_changed_since_and_needs_an_explicit_choice(
+    plan: Plan, officer
+) -> None:  # type: ignore[no-untyped-def]
+    client = login(officer)
+    data = _edit(client.get(DOWNLOAD).content, {"L3": 6})  # target of 1.1 in the file: 6
+    kpi = Kpi.objects.get(plan=plan, code="1.1")
+    editing.kpi_update(kpi=kpi, actor=officer, values={"target": Decimal(7)}, levels={})  # on the web: 7
+
+    body = client.post(UPLOAD, {"workbook": _file(data)}).content.decode()
+    upload = WorkbookUpload.objects.get(status="pending")
+    assert 'data-testid="changed-since"' in body and 'data-testid="conflicting-field"' in body
+    assert 'name="replace_newer"' in body
+
+    # confirming without the explicit choice writes nothing
+    refused = client.post(reverse("plan-workbook-confirm", args=[2551, "50", upload.pk]))
+    assert refused.status_code == 409
+    assert "ไฟล์นี้จะแทนที่ข้อมูลที่มีผู้แก้ไขในระบบหลังจากดาวน์โหลดไฟล์" in refused.content.decode()
+    assert Kpi.objects.get(pk=kpi.pk).target == Decimal(7)
+
+    # with it, the file's value replaces the newer one
+    client.post(reverse("plan-workbook-confirm", args=[2551, "50", upload.pk]), {"replace_newer": "1"})
+    assert Kpi.objects.get(pk=kpi.pk).target == Decimal(6)
+
+
+def test_the_last_import_can_be_undone_while_nothing_changed_after_it(plan: Plan, officer) -> None:  # type: ignore[no-untyped-def]
+    client = login(officer)
+    tree = plan_tree(plan)
+    client.post(UPLOAD, {"workbook": _file(_edit(client.get(DOWNLOAD).content, {"L3": 6}))})
+    upload = WorkbookUpload.objects.get(status="pending")
+    page = client.post(reverse("plan-workbook-confirm", args=[2551, "50", upload.pk])).content.decode()
+    assert 'data-testid="workbook-undo"' in page
+
+    client.post(reverse("plan-workbook-undo", args=[2551, "50", upload.pk]))
+
+    assert plan_tree(Plan.objects.get(pk=plan.pk)) == tree
+    again = client.post(reverse("plan-workbook-undo", args=[2551, "50", upload.pk]), follow=True)
+    assert "ย้อนการนำเข้านี้ไม่ได้" in again.content.decode()
+    assert plan_tree(Plan.objects.get(pk=plan.pk)) == tree
 
 
 def test_an_upload_with_mistakes_shows_the_whole_problem_table(plan: Plan, officer) -> None:  # type: ignore[no-untyped-def]

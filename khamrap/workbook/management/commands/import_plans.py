@@ -17,9 +17,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("paths", nargs="+", help=".xlsx files, folders or .zip files")
         parser.add_argument("--dry-run", action="store_true", help="check every file and write nothing")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="import a file even when its plan was changed after the file was downloaded (those changes are replaced)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        lines = import_paths(options["paths"], dry_run=options["dry_run"])
+        lines = import_paths(options["paths"], dry_run=options["dry_run"], force=options["force"])
         for line in lines:
             text = f"{line.status:<9} {line.name}  [{line.org_code or '-'}]  {line.message_th}"
             if line.refused:
