@@ -108,6 +108,8 @@ class KpiField:
     exported: bool = True  # a column of the workbook's form sheet
     detail: bool = False  # a column of the printed form's details table
     printed_with: str = ""  # printed in the cell of that field (a phone beside its person's name)
+    help_th: str = ""  # what to write, shown under the field on the web and in the workbook's instructions
+    help_en: str = ""
 
     @property
     def is_number(self) -> bool:
@@ -119,6 +121,9 @@ class KpiField:
 
     def label(self, language: str | None) -> str:
         return in_language(self.label_th, self.label_en, language)
+
+    def help(self, language: str | None) -> str:
+        return in_language(self.help_th, self.help_en, language)
 
     def value(self, kpi: KpiData) -> Any:
         """This field of ``kpi``: the three baselines and five criteria are held as tuples there."""
@@ -150,9 +155,32 @@ KPI_FIELDS: tuple[KpiField, ...] = (
     *(_number(f"baseline_{n}", f"ข้อมูลพื้นฐานปีที่ {n}", f"Baseline year {n}", width=13) for n in (1, 2, 3)),
     _number("target", "ค่าเป้าหมาย", "Target", width=12),
     *(_number(f"criteria_{n}", f"เกณฑ์ระดับ {n}", f"Level {n} criterion") for n in LEVELS),
-    _long("definition", "คำอธิบาย / นิยาม", "Definition", width=40, detail=True),
-    _long("formula", "สูตรการคำนวณ", "Formula", detail=True),
-    _long("data_source", "แหล่งข้อมูล", "Data source", width=24, detail=True),
+    _long(
+        "definition",
+        "คำอธิบาย / นิยาม",
+        "Definition",
+        width=40,
+        detail=True,
+        help_th="ตัวชี้วัดนี้วัดอะไร ขอบเขต และความหมายของคำสำคัญ เพื่อให้ผู้ประเมินเข้าใจตรงกัน",
+        help_en="What the KPI measures, its scope and the meaning of its key terms",
+    ),
+    _long(
+        "formula",
+        "สูตรการคำนวณ",
+        "Formula",
+        detail=True,
+        help_th="วิธีคำนวณผลจากข้อมูล เช่น (จำนวนที่ทำได้ ÷ จำนวนทั้งหมด) × 100 พร้อมหน่วย",
+        help_en="How the result is computed from the data, e.g. (achieved ÷ total) × 100, with its unit",
+    ),
+    _long(
+        "data_source",
+        "แหล่งข้อมูล",
+        "Data source",
+        width=24,
+        detail=True,
+        help_th="หน่วยงาน ระบบ หรือรายงานที่ให้ข้อมูล และรอบการจัดเก็บ",
+        help_en="The office, system or report the data comes from, and how often it is collected",
+    ),
     _text("supervisor_name", "ผู้กำกับดูแลตัวชี้วัด", "KPI supervisor", 200, detail=True),
     KpiField(
         "supervisor_phone",
@@ -204,6 +232,11 @@ def field_label(name: str, language: str | None = "th") -> str:
 def field_labels(language: str | None = "th") -> dict[str, str]:
     """Every label by field name, for templates."""
     return {name: field_label(name, language) for name in (*FIELDS, *OTHER_LABELS)}
+
+
+def field_helps(language: str | None = "th") -> dict[str, str]:
+    """What to write in each field that has help, by field name, for templates."""
+    return {f.name: f.help(language) for f in KPI_FIELDS if f.help_th}
 
 
 def kpi_values(kpi: KpiData) -> dict[str, Any]:

@@ -38,6 +38,36 @@ def deadline_for(*, fiscal_year: FiscalYear, extension: SubmissionExtension | No
     return extension.until if extension else fiscal_year.submission_deadline
 
 
+def plan_needs_approval(plan: Plan) -> bool:
+    """Whether the plan goes to the governor before OPDC (the framework of the organisation's kind says)."""
+    framework = framework_for(fiscal_year=plan.fiscal_year, organisation_kind=plan.organisation.kind)
+    return framework is not None and framework.requires_executive_approval
+
+
+def plan_sent_back_note(plan: Plan) -> PlanEvent | None:
+    """Why the plan is open for editing again: OPDC's return, or the governor's sending it back (the latest
+    one, while the plan has not been sent again)."""
+    if not plan.pk or not plan.is_editable:
+        return None
+    latest = (
+        PlanEvent.objects.filter(
+            plan=plan,
+            kind__in=[
+                PlanEventKind.RETURNED,
+                PlanEventKind.WITHDRAWN,
+                PlanEventKind.SUBMITTED,
+                PlanEventKind.APPROVAL_REQUESTED,
+            ],
+        )
+        .select_related("actor")
+        .order_by("-pk")
+        .first()
+    )
+    if latest is None or latest.kind not in {PlanEventKind.RETURNED, PlanEventKind.WITHDRAWN}:
+        return None
+    return latest
+
+
 def _snapshot(plan: Plan, actor: User) -> None:
     PlanSnapshot.objects.create(
         plan=plan,
@@ -106,8 +136,7 @@ def plan_submit(*, plan: Plan, actor: User, when: datetime | None = None) -> Pla
     problems = submission_problems(plan)
     if problems:
         raise DomainError("ยังส่งไม่ได้: " + "; ".join(problems), "The plan is incomplete")
-    framework = framework_for(fiscal_year=plan.fiscal_year, organisation_kind=plan.organisation.kind)
-    if framework is not None and framework.requires_executive_approval:
+    if plan_needs_approval(plan):
         plan.status = PlanStatus.AWAITING_APPROVAL
         plan.save(update_fields=["status", "updated_at"])
         PlanEvent.objects.create(plan=plan, kind=PlanEventKind.APPROVAL_REQUESTED, actor=actor)

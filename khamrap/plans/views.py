@@ -24,9 +24,16 @@ from khamrap.plans import editing, submission
 from khamrap.plans.forms import KpiForm, NameForm, NewKpiForm
 from khamrap.plans.lookup import plan_page
 from khamrap.plans.models import Goal, Kpi, StrategicIssue
-from khamrap.plans.schema import DETAIL_FORM_FIELDS, field_label, field_labels, kpi_problems, weight_check
+from khamrap.plans.schema import (
+    DETAIL_FORM_FIELDS,
+    field_helps,
+    field_label,
+    field_labels,
+    kpi_problems,
+    weight_check,
+)
 from khamrap.plans.selectors import kpi_data, plan_issues, plan_tree, plan_tree_of
-from khamrap.plans.submission import deadline_for, extension_of
+from khamrap.plans.submission import deadline_for, extension_of, plan_needs_approval, plan_sent_back_note
 
 View = Callable[..., HttpResponse]
 
@@ -104,6 +111,9 @@ def plan_detail(request: AuthenticatedRequest, year: int, org: str) -> HttpRespo
         "events": plan.events.select_related("actor").order_by("-at")[:10] if plan.pk else [],
         "labels": field_labels(get_language()),
         "detail_fields": DETAIL_FORM_FIELDS,
+        "helps": field_helps(get_language()),
+        "needs_approval": plan_needs_approval(plan),
+        "sent_back": plan_sent_back_note(plan),
     }
     return render(request, "plans/plan_detail.html", context)
 
@@ -232,16 +242,21 @@ def kpi_save(request: AuthenticatedRequest, year: int, org: str, pk: int) -> Htt
     for field, errors in form.errors.items():
         problems[field] = " ".join(str(m) for m in errors)
     tree = plan_tree(plan)
+    expected = expected_plan_weight(fiscal_year=fiscal_year, organisation=organisation)
     return render(
         request,
         "plans/_kpi_status.html",
         {
+            "fiscal_year": fiscal_year,
+            "organisation": organisation,
+            "plan": plan,
+            "editable": True,
+            "needs_approval": plan_needs_approval(plan),
+            "submission_problems": submission.submission_problems(plan, tree=tree, expected_weight=expected),
             "kpi": kpi,
             "problems": problems,
             "fields": [*KpiForm.base_fields.keys()],
-            "weights": weight_check(
-                tree, expected=expected_plan_weight(fiscal_year=fiscal_year, organisation=organisation)
-            ),
+            "weights": weight_check(tree, expected=expected),
             "saved_at": timezone.localtime(),
             "revision": saved.revision,
             "conflicts": saved.conflicts,

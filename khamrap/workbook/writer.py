@@ -21,7 +21,7 @@ from khamrap.core.errors import DomainError
 from khamrap.frameworks.models import FiscalYear
 from khamrap.orgs.selectors import plan_organisations
 from khamrap.plans.models import KpiType, Plan
-from khamrap.plans.schema import LEVELS, KpiData, LevelData, PlanData, field_label, kpi_values
+from khamrap.plans.schema import FIELDS, LEVELS, KpiData, LevelData, PlanData, field_label, kpi_values
 from khamrap.plans.selectors import plan_or_blank, plan_tree
 from khamrap.workbook.guard import MAX_SHEET_ROWS
 from khamrap.workbook.layout import (
@@ -189,9 +189,11 @@ def _write_instructions(ws: Worksheet, *, title: str, fiscal_year: int) -> None:
         cell.style = "kh_bold" if offset == 0 else "kh_text"
     start = 6 + len(INSTRUCTIONS)
     ws.cell(start, 1, "คอลัมน์ในแผ่น 'แบบฟอร์ม'").style = "kh_bold"
-    for offset, header in enumerate(form_headers(fiscal_year)):
+    for offset, (column, header) in enumerate(zip(FORM_COLUMNS, form_headers(fiscal_year), strict=True)):
         letter = get_column_letter(offset + 1)
-        ws.cell(start + 1 + offset, 1, f"{letter}  {header}").style = "kh_text"
+        help_th = FIELDS[column.key].help_th if column.key in FIELDS else ""
+        line = f"{letter}  {header}" + (f" — {help_th}" if help_th else "")
+        ws.cell(start + 1 + offset, 1, line).style = "kh_text"
 
 
 def _write_form(ws: Worksheet, *, data: PlanData, title: str, fiscal_year: int) -> list[tuple[int, str, str]]:

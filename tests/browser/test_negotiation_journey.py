@@ -225,6 +225,9 @@ def test_officer_enters_plan_round_trips_workbook_and_submits_on_time(
 
     # submission: the officer sends, the governor approves
     page.goto("/years/2551/plans/50/")
+    # the button says where the plan goes, and asks first
+    expect(page.get_by_test_id("submit-plan")).to_have_text("เสนอผู้ว่าราชการจังหวัดอนุมัติ")
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_test_id("submit-plan").click()
     expect(page.get_by_test_id("plan-status")).to_contain_text("รอผู้ว่าราชการจังหวัดอนุมัติ")
     governor = new_page()

@@ -23,6 +23,24 @@
     });
   }
 
+  // --- fields with a problem are marked for assistive technology too --------------------------------------
+  function markInvalid(root) {
+    (root || document).querySelectorAll("span.field-error[id^='err-']").forEach(function (error) {
+      var parts = error.id.split("-"); // err-<kpi>-<field>
+      var input = document.querySelector("[name='k" + parts[1] + "-" + parts.slice(2).join("-") + "']");
+      if (!input) return;
+      if (error.textContent.trim()) {
+        input.setAttribute("aria-invalid", "true");
+        input.setAttribute("aria-describedby", error.id);
+      } else {
+        input.removeAttribute("aria-invalid");
+      }
+    });
+  }
+  document.addEventListener("htmx:afterSettle", function () {
+    markInvalid(document);
+  });
+
   // --- what is typed, kept until the server has it ---------------------------------------------------------
   function draftKey(form) {
     return "khamrap:draft:" + form.getAttribute("action");
@@ -157,6 +175,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    markInvalid(document);
     document.querySelectorAll("article.kpi").forEach(function (article) {
       sync(article);
       article.addEventListener("change", function (event) {
