@@ -236,8 +236,8 @@ def _month_key(name: str) -> str:
 
 _THAI_MONTHS = {
     _month_key(name): number
-    for style in ("short", "long")
-    for number, name in enumerate(_MONTHS[("th", style)], start=1)
+    for months in (_MONTHS[("th", "short")], _MONTHS[("th", "long")])
+    for number, name in enumerate(months, start=1)
 }
 
 
