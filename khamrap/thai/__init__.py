@@ -1,7 +1,7 @@
 """Thai dates, numerals and text for Khamrap — pure Python, no Django.
 
 - :mod:`khamrap.thai.dates`: Buddhist-Era dates ("15 ต.ค. 2550"), date ranges, fiscal years, weekday names,
-  with an English (Common Era) variant for the site's English switch.
+  with an English (Common Era) variant for the site's English switch; reading a typed BE date back.
 - :mod:`khamrap.thai.numbers`: Thai ↔ Arabic digits, strict parsing of numbers typed into forms and
   formatting with thousands separators.
 - :mod:`khamrap.thai.text`: normalisation of user input; SARA AM (ำ) written as one character.
@@ -19,12 +19,14 @@ and scripts can use it without settings.
 from khamrap.thai.dates import (
     DateStyle,
     Lang,
+    ThaiDateError,
     be_year,
     fiscal_year_bounds,
     fiscal_year_of,
     format_date,
     format_date_range,
     format_datetime,
+    parse_be_date,
     weekday_name,
 )
 from khamrap.thai.numbers import (
@@ -39,6 +41,7 @@ from khamrap.thai.text import compose_sara_am, normalise
 __all__ = [
     "DateStyle",
     "Lang",
+    "ThaiDateError",
     "ThaiNumberError",
     "be_year",
     "compose_sara_am",
@@ -49,6 +52,7 @@ __all__ = [
     "format_datetime",
     "format_decimal",
     "normalise",
+    "parse_be_date",
     "parse_decimal",
     "to_arabic_digits",
     "to_thai_digits",

@@ -13,26 +13,34 @@ A ``datetime`` is shown in Thailand's time: an aware one is converted to Asia/Ba
 taken to be Bangkok time already. ``format_date`` and ``format_date_range`` also accept datetimes and do the
 same, so a deadline stored in UTC at 20:00 on 14 October shows as 15 October.
 
+:func:`parse_be_date` reads a Buddhist-Era date as Thai people type it: "20/10/2550", "20-10-2550",
+"20 ต.ค. 2550", "20 ตค 2550", "20 ตุลาคม พ.ศ. 2550", in Arabic or Thai digits ("๒๐/๑๐/๒๕๕๐"). The year must
+be written in full and in the Buddhist Era: "20/10/50" and "20/10/2007" are refused with a message that says
+so, rather than guessed.
+
 See the package docstring for why this is written here rather than taken from PyThaiNLP.
 """
 
+import re
 from datetime import date, datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from khamrap.thai.numbers import to_thai_digits
+from khamrap.thai.numbers import to_arabic_digits, to_thai_digits
 
 __all__ = [
     "BANGKOK",
     "BE_OFFSET",
     "DateStyle",
     "Lang",
+    "ThaiDateError",
     "be_year",
     "fiscal_year_bounds",
     "fiscal_year_of",
     "format_date",
     "format_date_range",
     "format_datetime",
+    "parse_be_date",
     "weekday_name",
 ]
 
@@ -194,6 +202,98 @@ def format_date_range(
     else:
         text = f"{_day_month(start, style, lang)} {_year(start, lang)} {_EN_DASH} {last_day}"
     return _digits(text, lang, thai_digits)
+
+
+class ThaiDateError(ValueError):
+    """Text that :func:`parse_be_date` does not accept as a date.
+
+    ``message_th`` is for the user, ``message_en`` for the English site and logs; ``str(error)`` is
+    ``message_en``. ``text`` is the input exactly as given.
+    """
+
+    def __init__(self, text: str, message_th: str, message_en: str) -> None:
+        self.text = text
+        self.message_th = message_th
+        self.message_en = message_en
+        super().__init__(message_en)
+
+
+# Years this side of 1941 (B.E. 2484) are not this project's business (see above); a four-digit year in this
+# range is a Common-Era year typed by mistake.
+_FIRST_BE_YEAR = 2484
+_LAST_BE_YEAR = 2999
+_CE_YEARS = range(1900, 2200)
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff"))
+_NUMERIC = re.compile(r"(?P<day>[0-9]{1,2})\s*[/.-]\s*(?P<month>[0-9]{1,2})\s*[/.-]\s*(?P<year>[0-9]+)")
+_WORDS = re.compile(
+    r"(?P<day>[0-9]{1,2})\s*(?P<month>[^\W\d_][^\d\s]*)\s*(?:พ\.?\s*ศ\.?\s*)?(?P<year>[0-9]+)"
+)
+
+
+def _month_key(name: str) -> str:
+    return name.replace(".", "").replace(" ", "")
+
+
+_THAI_MONTHS = {
+    _month_key(name): number
+    for months in (_MONTHS[("th", "short")], _MONTHS[("th", "long")])
+    for number, name in enumerate(months, start=1)
+}
+
+
+def parse_be_date(text: str) -> date:
+    """A Buddhist-Era date typed by a person, as a ``date``; see the module docstring for what is accepted.
+
+    >>> parse_be_date("๒๐ ต.ค. ๒๕๕๐")
+    datetime.date(2007, 10, 20)
+
+    Raises :class:`ThaiDateError` with a Thai and an English message for anything else.
+    """
+    typed = " ".join(text.translate(_INVISIBLE).split())
+    cleaned = to_arabic_digits(typed)
+    shown = f'"{typed}"' if typed else "(ว่าง)"
+    shown_en = shown if typed else "(empty)"
+
+    def refuse(reason_th: str = "", reason_en: str = "") -> ThaiDateError:
+        return ThaiDateError(
+            text,
+            f"ไม่ใช่วันที่ที่ถูกต้อง: {shown}" + (f" ({reason_th})" if reason_th else ""),
+            f"not a valid date: {shown_en}" + (f" ({reason_en})" if reason_en else ""),
+        )
+
+    numeric = _NUMERIC.fullmatch(cleaned)
+    words = None if numeric else _WORDS.fullmatch(cleaned)
+    if numeric:
+        month = int(numeric["month"])
+        day, year_text = int(numeric["day"]), numeric["year"]
+    elif words:
+        found = _THAI_MONTHS.get(_month_key(words["month"]))
+        if found is None:
+            raise refuse(f"ไม่รู้จักเดือน {words['month']}", f"unknown month {words['month']}")
+        month, day, year_text = found, int(words["day"]), words["year"]
+    else:
+        raise refuse("เขียนเป็น วว/ดด/ปปปป เช่น 20/10/2550", "write it as dd/mm/yyyy, e.g. 20/10/2550")
+    if len(year_text) != 4:
+        raise refuse("ปี พ.ศ. ต้องมีสี่หลัก เช่น 2550", "the Buddhist-Era year needs four digits, e.g. 2550")
+    year = int(year_text)
+    if year in _CE_YEARS:
+        raise ThaiDateError(
+            text,
+            f"ปีต้องเป็นพุทธศักราช (พ.ศ.) เช่น {year + BE_OFFSET} ไม่ใช่คริสต์ศักราช {year}: {shown}",
+            f"the year must be Buddhist Era (B.E.), e.g. {year + BE_OFFSET}, not {year} C.E.: {shown_en}",
+        )
+    if not _FIRST_BE_YEAR <= year <= _LAST_BE_YEAR:
+        raise refuse(f"ปี พ.ศ. {year} อยู่นอกช่วงที่รับได้", f"the year B.E. {year} is out of range")
+    if not 1 <= month <= 12:
+        raise refuse(f"ไม่มีเดือนที่ {month}", f"there is no month {month}")
+    try:
+        return date(year - BE_OFFSET, month, day)
+    except ValueError:
+        month_name = _MONTHS[("th", "long")][month - 1]
+        raise refuse(
+            f"{month_name} {year} ไม่มีวันที่ {day}",
+            f"{_MONTHS[('en', 'long')][month - 1]} {year} B.E. has no day {day}",
+        ) from None
 
 
 def _bangkok(dt: datetime) -> datetime:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +12,7 @@ from khamrap.orgs.models import Organisation
 from khamrap.orgs.selectors import cluster_codes_by_province, participating_organisations
 from khamrap.plans.models import Plan, PlanStatus, SubmissionExtension
 from khamrap.plans.submission import deadline_for
+from khamrap.thai.text import normalise
 
 
 class TrackingStatus:
@@ -23,7 +24,9 @@ class TrackingStatus:
     SUBMITTED = PlanStatus.SUBMITTED.value
     LATE = "late"
     EXTENSION = "extension"
-    BADGES = {SUBMITTED: "ok", LATE: "bad", NOT_STARTED: "none"}
+    RETURNED = PlanStatus.RETURNED.value
+    RESUBMITTED = PlanStatus.RESUBMITTED.value
+    BADGES = {SUBMITTED: "ok", LATE: "bad", NOT_STARTED: "none", RETURNED: "bad", RESUBMITTED: "info"}
 
     LABELS = {
         NOT_STARTED: _("ยังไม่เริ่ม"),
@@ -32,8 +35,10 @@ class TrackingStatus:
         SUBMITTED: _("ส่งแล้ว (ตรงเวลา)"),
         LATE: _("ส่งล่าช้า"),
         EXTENSION: _("ได้รับขยายเวลา"),
+        RETURNED: _("ส่งกลับให้แก้ไข"),
+        RESUBMITTED: _("ส่งฉบับแก้ไขแล้ว"),
     }
-    ORDER = (NOT_STARTED, DRAFT, AWAITING_APPROVAL, EXTENSION, SUBMITTED, LATE)
+    ORDER = (NOT_STARTED, DRAFT, AWAITING_APPROVAL, EXTENSION, SUBMITTED, LATE, RETURNED, RESUBMITTED)
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,16 @@ class TrackingRow:
     @property
     def status_label(self) -> str:
         return str(TrackingStatus.LABELS[self.status])
+
+
+def organisations_matching(organisations: QuerySet[Organisation], text: str) -> QuerySet[Organisation]:
+    """The organisations whose Thai or English name contains ``text``, or whose code is ``text``."""
+    text = normalise(text)
+    if not text:
+        return organisations
+    return organisations.filter(
+        Q(name_th__icontains=text) | Q(name_en__icontains=text) | Q(code__iexact=text)
+    )
 
 
 def tracking_rows(
@@ -100,6 +115,11 @@ def tracking_rows(
 
 def _status_from_counts(plan: Plan | None, kpi_count: int, extension: SubmissionExtension | None) -> str:
     # Attachments and KPIs were counted up front: no query per row.
+    # OPDC's return is the news, whatever the extension or the first submission's lateness.
+    if plan is not None and plan.status == PlanStatus.RETURNED:
+        return TrackingStatus.RETURNED
+    if plan is not None and plan.status == PlanStatus.RESUBMITTED:
+        return TrackingStatus.RESUBMITTED
     if plan is not None and plan.is_submitted:
         return TrackingStatus.LATE if plan.is_late else TrackingStatus.SUBMITTED
     if plan is not None and plan.is_awaiting_approval:

@@ -9,16 +9,44 @@ from khamrap.accounts.models import User
 from khamrap.core.errors import DomainError
 from khamrap.frameworks.models import FiscalYear
 from khamrap.orgs.models import Organisation
-from khamrap.plans.models import SubmissionExtension
+from khamrap.plans.models import Plan, SubmissionExtension
+from khamrap.thai.dates import fiscal_year_bounds, format_date
 
 
 @transaction.atomic
 def extension_grant(
-    *, fiscal_year: FiscalYear, organisation: Organisation, until: date, reason: str, actor: User
+    *,
+    fiscal_year: FiscalYear,
+    organisation: Organisation,
+    until: date,
+    reason: str,
+    actor: User,
+    confirm_submitted: bool = False,
 ) -> SubmissionExtension:
+    """Let ``organisation`` submit until ``until`` (inclusive): after the year's deadline, within the fiscal
+    year, and for an organisation that has already submitted only with ``confirm_submitted``."""
     ensure(can_manage_submissions(actor), MANAGE_SUBMISSIONS)
-    if until <= fiscal_year.submission_deadline:
-        raise DomainError("วันที่ขยายต้องอยู่หลังกำหนดส่งเดิม", "The extension must end after the deadline")
+    deadline = fiscal_year.submission_deadline
+    if until <= deadline:
+        raise DomainError(
+            f"วันที่ขยายต้องอยู่หลังกำหนดส่งเดิม ({format_date(deadline)})",
+            f"The extension must end after the deadline ({format_date(deadline, lang='en')})",
+        )
+    year_end = fiscal_year_bounds(fiscal_year.year)[1]
+    if until > year_end:
+        raise DomainError(
+            f"วันที่ขยายต้องไม่เกินวันสิ้นปีงบประมาณ พ.ศ. {fiscal_year.year} ({format_date(year_end)})",
+            f"The extension must end within fiscal year {fiscal_year.year} B.E."
+            f" ({format_date(year_end, lang='en')})",
+        )
+    # The plan's row is read under the transaction's lock: a submission cannot slip in between.
+    plan = Plan.objects.select_for_update().filter(fiscal_year=fiscal_year, organisation=organisation).first()
+    if plan is not None and plan.is_submitted and not confirm_submitted:
+        raise DomainError(
+            f"{organisation.name_th}ส่งแบบฟอร์มแล้ว: หากต้องการขยายเวลาจริง ให้เลือก “ขยายเวลาให้หน่วยงานที่ส่งแล้ว”",
+            f"{organisation.name_en or organisation.name_th} has already submitted: tick"
+            " “Extend for an organisation that has already submitted” to grant it anyway",
+        )
     extension, _ = SubmissionExtension.objects.update_or_create(
         fiscal_year=fiscal_year,
         organisation=organisation,
@@ -28,6 +56,15 @@ def extension_grant(
 
 
 @transaction.atomic
-def submission_window_set(*, fiscal_year: FiscalYear, is_open: bool, actor: User) -> None:
+def submission_window_set(
+    *, fiscal_year: FiscalYear, is_open: bool, actor: User, confirmed: bool = False
+) -> None:
+    """Open or close the submission window for every organisation of the year; closing must be ``confirmed``
+    (a stray request or a double click must not close it for everyone)."""
     ensure(can_manage_submissions(actor), MANAGE_SUBMISSIONS)
+    if not is_open and not confirmed:
+        raise DomainError(
+            "การปิดรับแบบฟอร์มมีผลกับทุกหน่วยงาน: ต้องยืนยันก่อนปิด (ยังไม่ได้ปิด)",
+            "Closing the window affects every organisation: confirm it first (it is still open)",
+        )
     FiscalYear.objects.filter(pk=fiscal_year.pk).update(submission_open=is_open)

@@ -1,6 +1,5 @@
 """OPDC's tracking page: every organisation's submission, the window and extensions. Views stay thin."""
 
-from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -21,14 +20,16 @@ from khamrap.accounts.access import (
     require,
     visible_organisations,
 )
-from khamrap.core.errors import DomainError
+from khamrap.core.errors import DomainError, in_language
+from khamrap.core.templatetags.thai import thai_date
 from khamrap.frameworks.models import FiscalYear
 from khamrap.frameworks.selectors import fiscal_year_get
 from khamrap.orgs.models import OrganisationKind
 from khamrap.orgs.selectors import clusters_on, participating_organisations
 from khamrap.plans.lookup import plan_organisation
+from khamrap.thai.dates import ThaiDateError, parse_be_date
 from khamrap.tracking.export import tracking_workbook
-from khamrap.tracking.selectors import TrackingStatus, tracking_counts, tracking_rows
+from khamrap.tracking.selectors import TrackingStatus, organisations_matching, tracking_counts, tracking_rows
 from khamrap.tracking.services import extension_grant, submission_window_set
 
 
@@ -46,6 +47,8 @@ def _tracking_filter(
         if chosen is None:
             raise DomainError("ไม่พบกลุ่มจังหวัดที่เลือก", "Unknown cluster")
         organisations = organisations.filter(pk__in=[chosen.cluster.pk, *(p.pk for p in chosen.provinces)])
+    search = request.GET.get("q", "")[:100]
+    organisations = organisations_matching(organisations, search)
     rows = tracking_rows(fiscal_year=fiscal_year, organisations=organisations)
     counts = tracking_counts(rows)
     status = request.GET.get("status", "")
@@ -57,6 +60,7 @@ def _tracking_filter(
     return rows, {
         "clusters": clusters,
         "cluster": cluster_code,
+        "search": search,
         "status": status,
         "kind": kind,
         "counts": counts,
@@ -112,7 +116,16 @@ def submission_window_update(request: AuthenticatedRequest, year: int) -> HttpRe
     fiscal_year = fiscal_year_get(year=year)
     require(can_manage_submissions(request.user), MANAGE_SUBMISSIONS)
     is_open = request.POST.get("open") == "1"
-    submission_window_set(fiscal_year=fiscal_year, is_open=is_open, actor=request.user)
+    try:
+        submission_window_set(
+            fiscal_year=fiscal_year,
+            is_open=is_open,
+            actor=request.user,
+            confirmed=request.POST.get("confirm") == "1",
+        )
+    except DomainError as error:
+        messages.error(request, error.message(get_language()))
+        return redirect("tracking", year)
     messages.success(request, _("เปิดรับแบบฟอร์มแล้ว") if is_open else _("ปิดรับแบบฟอร์มแล้ว"))
     return redirect("tracking", year)
 
@@ -124,9 +137,9 @@ def extension_create(request: AuthenticatedRequest, year: int) -> HttpResponse:
     require(can_manage_submissions(request.user), MANAGE_SUBMISSIONS)
     organisation = plan_organisation(request.POST.get("organisation", ""))
     try:
-        until = date.fromisoformat(request.POST.get("until", ""))
-    except ValueError:
-        messages.error(request, _("กรุณาระบุวันที่ขยายเวลาให้ถูกต้อง"))
+        until = parse_be_date(request.POST.get("until", "")[:100])
+    except ThaiDateError as error:
+        messages.error(request, in_language(error.message_th, error.message_en, get_language()))
         return redirect("tracking", year)
     try:
         extension_grant(
@@ -135,9 +148,14 @@ def extension_create(request: AuthenticatedRequest, year: int) -> HttpResponse:
             until=until,
             reason=request.POST.get("reason", "")[:300],
             actor=request.user,
+            confirm_submitted=request.POST.get("confirm_submitted") == "1",
         )
     except DomainError as error:
         messages.error(request, error.message(get_language()))
     else:
-        messages.success(request, _("ขยายเวลาให้%(name)sแล้ว") % {"name": organisation.name_th})
+        language = get_language()
+        name = in_language(organisation.name_th, organisation.name_en or organisation.name_th, language)
+        messages.success(
+            request, _("ขยายเวลาให้%(name)sถึง %(until)s แล้ว") % {"name": name, "until": thai_date(until)}
+        )
     return redirect("tracking", year)

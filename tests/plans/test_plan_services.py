@@ -99,7 +99,9 @@ def test_an_extension_moves_the_deadline(plan: Plan, officer, governor, opdc_adm
 def test_a_closed_window_refuses_submission_unless_extended(
     plan: Plan, officer, opdc_admin, fy2551, org
 ) -> None:  # type: ignore[no-untyped-def]
-    tracking_services.submission_window_set(fiscal_year=fy2551, is_open=False, actor=opdc_admin)
+    tracking_services.submission_window_set(
+        fiscal_year=fy2551, is_open=False, actor=opdc_admin, confirmed=True
+    )
     plan.fiscal_year.refresh_from_db()
     with pytest.raises(DomainError, match="ปิดรับแบบฟอร์ม"):
         submission.plan_submit(plan=plan, actor=officer, when=LATE)

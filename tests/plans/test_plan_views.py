@@ -251,16 +251,16 @@ def test_tracking_query_count_is_constant(fy2551, org, analyst, django_assert_ma
 
 def test_only_the_admin_closes_the_window_and_grants_extensions(fy2551, analyst, opdc_admin) -> None:  # type: ignore[no-untyped-def]
     assert login(analyst).post(reverse("submission-window", args=[2551]), {"open": "0"}).status_code == 403
-    login(opdc_admin).post(reverse("submission-window", args=[2551]), {"open": "0"})
+    login(opdc_admin).post(reverse("submission-window", args=[2551]), {"open": "0", "confirm": "1"})
     fy2551.refresh_from_db()
     assert fy2551.submission_open is False
     assert (
         login(analyst)
-        .post(reverse("extension-grant", args=[2551]), {"organisation": "50", "until": "2007-10-20"})
+        .post(reverse("extension-grant", args=[2551]), {"organisation": "50", "until": "20/10/2550"})
         .status_code
         == 403
     )
     response = login(opdc_admin).post(
-        reverse("extension-grant", args=[2551]), {"organisation": "50", "until": "2007-10-20"}, follow=True
+        reverse("extension-grant", args=[2551]), {"organisation": "50", "until": "20/10/2550"}, follow=True
     )
-    assert "ขยายเวลาให้เชียงใหม่แล้ว" in response.content.decode()
+    assert "ขยายเวลาให้เชียงใหม่ถึง 20 ต.ค. 2550 แล้ว" in response.content.decode()
