@@ -1,5 +1,15 @@
 // Behaviour every page shares, kept out of the markup so the Content-Security-Policy allows no inline script.
 (function () {
+  // The header's menu on small screens.
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest && event.target.closest(".menu-toggle");
+    if (!toggle) return;
+    var nav = document.getElementById(toggle.getAttribute("aria-controls"));
+    var open = !nav.classList.contains("open");
+    nav.classList.toggle("open", open);
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+
   // <form data-confirm="…">: ask before sending (deleting a KPI, a goal, an attachment…).
   document.addEventListener("submit", function (event) {
     var question = event.target.dataset ? event.target.dataset.confirm : null;
