@@ -4,6 +4,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +12,15 @@ from django.utils.translation import gettext_lazy as _
 from khamrap.orgs.models import OrganisationKind
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
+
+
+def default_reminder_days() -> list[int]:
+    return [7, 3, 1]
+
+
+def validate_reminder_days(value: object) -> None:
+    if not isinstance(value, list) or not all(isinstance(d, int) and 0 <= d <= 365 for d in value):
+        raise ValidationError(_("ระบุเป็นรายการจำนวนวัน เช่น [7, 3, 1]"))
 
 
 class FiscalYear(models.Model):
@@ -22,6 +32,13 @@ class FiscalYear(models.Model):
     briefing_on = models.DateField(_("วันชี้แจงกรอบการประเมินผล"), null=True, blank=True)
     submission_deadline = models.DateField(_("กำหนดส่งแบบฟอร์มเจรจา"))
     submission_open = models.BooleanField(_("เปิดรับแบบฟอร์ม"), default=True)
+    reminder_days = models.JSONField(
+        _("แจ้งเตือนก่อนกำหนดส่ง (วัน)"),
+        default=default_reminder_days,
+        blank=True,
+        validators=[validate_reminder_days],
+        help_text=_("จำนวนวันก่อนกำหนดส่งที่ระบบแจ้งเจ้าหน้าที่ของหน่วยงานที่ยังไม่ส่ง เช่น [7, 3, 1]"),
+    )
     negotiation_starts_on = models.DateField(_("เริ่มการเจรจา"), null=True, blank=True)
     negotiation_ends_on = models.DateField(_("สิ้นสุดการเจรจา"), null=True, blank=True)
     structure_on = models.DateField(
