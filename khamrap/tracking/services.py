@@ -57,7 +57,7 @@ def deadline_reminders_send(*, fiscal_year: FiscalYear, today: date | None = Non
     its deadline (the year's or its extension's). Run daily (``khamrap notify_deadlines``); a day run twice,
     or a missed run caught up, reminds nobody twice."""
     today = today or timezone.localdate()
-    days = set(fiscal_year.reminder_days or [])
+    days = fiscal_year.reminder_day_numbers
     rows = [
         row
         for row in tracking_rows(fiscal_year=fiscal_year, today=today)

@@ -4,6 +4,8 @@ import io
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from khamrap.accounts.models import User
@@ -56,7 +58,7 @@ def test_it_reminds_those_still_to_send_on_each_reminder_day_once(  # type: igno
 
 
 def test_the_reminder_days_are_the_years(fy2551: FiscalYear, other_officer: User) -> None:
-    FiscalYear.objects.filter(pk=fy2551.pk).update(reminder_days=[5])
+    FiscalYear.objects.filter(pk=fy2551.pk).update(reminder_days="5")
 
     _notify_deadlines("2007-10-08")
     _notify_deadlines("2007-10-10")
@@ -116,3 +118,13 @@ def test_closing_the_window_tells_those_still_to_send(  # type: ignore[no-untype
 
     closed = Notification.objects.filter(kind=NotificationKind.WINDOW_CLOSED)
     assert list(closed.values_list("recipient__username", flat=True)) == ["lp_officer"]
+
+
+def test_reminder_days_are_numbers_separated_by_commas(fy2551: FiscalYear) -> None:
+    fy2551.reminder_days = "7, x"
+    with pytest.raises(ValidationError):
+        fy2551.full_clean()
+
+    fy2551.reminder_days = "14,7,1"
+    fy2551.full_clean()
+    assert fy2551.reminder_day_numbers == {14, 7, 1}
