@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "khamrap.orgs",
     "khamrap.frameworks",
     "khamrap.plans",
+    "khamrap.notifications",
     "khamrap.workbook",
     "khamrap.tracking",
     "khamrap.site",
@@ -110,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "khamrap.site.context_processors.current_year",
                 "khamrap.site.context_processors.deployment",
+                "khamrap.notifications.context_processors.unread_notifications",
             ],
             "builtins": ["khamrap.core.templatetags.thai"],
         },
@@ -185,6 +187,23 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+
+# Email: Django's console backend (the message printed) unless EMAIL_HOST names an SMTP server.
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "khamrap@localhost")
+# The site's address, for the links in emails (a notification stores only its path).
+KHAMRAP_SITE_URL = env_str("KHAMRAP_SITE_URL", "http://127.0.0.1:8000")
 
 TASKS = {"default": {"BACKEND": env_str("KHAMRAP_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
 

@@ -19,5 +19,6 @@ urlpatterns = [
     path("years/<int:year>/", include("khamrap.plans.urls")),
     path("years/<int:year>/", include("khamrap.workbook.urls")),
     path("years/<int:year>/", include("khamrap.tracking.urls")),
+    path("inbox/", include("khamrap.notifications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,7 +4,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, validate_comma_separated_integer_list
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +22,14 @@ class FiscalYear(models.Model):
     briefing_on = models.DateField(_("วันชี้แจงกรอบการประเมินผล"), null=True, blank=True)
     submission_deadline = models.DateField(_("กำหนดส่งแบบฟอร์มเจรจา"))
     submission_open = models.BooleanField(_("เปิดรับแบบฟอร์ม"), default=True)
+    reminder_days = models.CharField(
+        _("แจ้งเตือนก่อนกำหนดส่ง (วัน)"),
+        max_length=60,
+        default="7,3,1",
+        blank=True,
+        validators=[validate_comma_separated_integer_list],
+        help_text=_("จำนวนวันก่อนกำหนดส่งที่ระบบแจ้งเจ้าหน้าที่ของหน่วยงานที่ยังไม่ส่ง คั่นด้วยจุลภาค เช่น 7,3,1"),
+    )
     negotiation_starts_on = models.DateField(_("เริ่มการเจรจา"), null=True, blank=True)
     negotiation_ends_on = models.DateField(_("สิ้นสุดการเจรจา"), null=True, blank=True)
     structure_on = models.DateField(
@@ -41,6 +49,11 @@ class FiscalYear(models.Model):
     def baseline_years(self) -> tuple[int, int, int]:
         """The three previous fiscal years whose results form a KPI's baseline (2548–2550 for 2551)."""
         return (self.year - 3, self.year - 2, self.year - 1)
+
+    @property
+    def reminder_day_numbers(self) -> frozenset[int]:
+        """The reminder days as numbers: "7,3,1" → {7, 3, 1}."""
+        return frozenset(int(day) for day in self.reminder_days.split(",") if day.strip())
 
     def deadline_end(self, until: date | None = None) -> datetime:
         """The last moment a submission counts as on time: the end of the deadline day in Bangkok."""

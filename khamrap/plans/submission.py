@@ -24,6 +24,12 @@ from khamrap.frameworks.selectors import expected_plan_weight, framework_for
 from khamrap.orgs.models import Organisation
 from khamrap.plans.editing import plan_lock, plan_lock_for_change
 from khamrap.plans.models import Plan, PlanEvent, PlanEventKind, PlanSnapshot, PlanStatus, SubmissionExtension
+from khamrap.plans.notices import (
+    plan_approved_notify,
+    plan_awaiting_approval_notify,
+    plan_returned_notify,
+    plan_sent_back_notify,
+)
 from khamrap.plans.schema import PlanData, plan_problems
 from khamrap.plans.selectors import plan_tree
 from khamrap.plans.snapshots import plan_to_json
@@ -139,7 +145,8 @@ def plan_submit(*, plan: Plan, actor: User, when: datetime | None = None) -> Pla
     if plan_needs_approval(plan):
         plan.status = PlanStatus.AWAITING_APPROVAL
         plan.save(update_fields=["status", "updated_at"])
-        PlanEvent.objects.create(plan=plan, kind=PlanEventKind.APPROVAL_REQUESTED, actor=actor)
+        event = PlanEvent.objects.create(plan=plan, kind=PlanEventKind.APPROVAL_REQUESTED, actor=actor)
+        plan_awaiting_approval_notify(plan=plan, event=event)
     else:
         _mark_received(plan, actor, when)
     return plan
@@ -158,8 +165,9 @@ def plan_approve(*, plan: Plan, actor: User, when: datetime | None = None) -> Pl
     ensure(can_approve_plan(actor, plan.organisation), APPROVE_PLAN)
     _require_awaiting_approval(plan)
     _require_window_open(plan, when)
-    PlanEvent.objects.create(plan=plan, kind=PlanEventKind.APPROVED, actor=actor)
+    event = PlanEvent.objects.create(plan=plan, kind=PlanEventKind.APPROVED, actor=actor)
     _mark_received(plan, actor, when)
+    plan_approved_notify(plan=plan, event=event)
     return plan
 
 
@@ -171,7 +179,8 @@ def plan_send_back(*, plan: Plan, actor: User, note: str) -> Plan:
     _require_awaiting_approval(plan)
     plan.status = PlanStatus.RETURNED if plan.version > 1 else PlanStatus.DRAFT
     plan.save(update_fields=["status", "updated_at"])
-    PlanEvent.objects.create(plan=plan, kind=PlanEventKind.WITHDRAWN, actor=actor, note=note)
+    event = PlanEvent.objects.create(plan=plan, kind=PlanEventKind.WITHDRAWN, actor=actor, note=note)
+    plan_sent_back_notify(plan=plan, event=event)
     return plan
 
 
@@ -187,5 +196,6 @@ def plan_return(*, plan: Plan, actor: User, note: str) -> Plan:
     plan.status = PlanStatus.RETURNED
     plan.version += 1
     plan.save(update_fields=["status", "version", "updated_at"])
-    PlanEvent.objects.create(plan=plan, kind=PlanEventKind.RETURNED, actor=actor, note=note)
+    event = PlanEvent.objects.create(plan=plan, kind=PlanEventKind.RETURNED, actor=actor, note=note)
+    plan_returned_notify(plan=plan, event=event)
     return plan

@@ -3,14 +3,23 @@
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 
 from khamrap.accounts.access import MANAGE_SUBMISSIONS, can_manage_submissions, ensure
 from khamrap.accounts.models import User
 from khamrap.core.errors import DomainError
 from khamrap.frameworks.models import FiscalYear
+from khamrap.notifications.models import Notification
 from khamrap.orgs.models import Organisation
 from khamrap.plans.models import Plan, SubmissionExtension
 from khamrap.thai.dates import fiscal_year_bounds, format_date
+from khamrap.tracking.notices import deadline_near_notify, extension_granted_notify, window_closed_notify
+from khamrap.tracking.selectors import TrackingRow, TrackingStatus, tracking_rows
+
+# Statuses of a plan OPDC has received (a returned plan was received too): nothing more to remind.
+RECEIVED = frozenset(
+    {TrackingStatus.SUBMITTED, TrackingStatus.LATE, TrackingStatus.RETURNED, TrackingStatus.RESUBMITTED}
+)
 
 
 @transaction.atomic
@@ -52,6 +61,7 @@ def extension_grant(
         organisation=organisation,
         defaults={"until": until, "reason": reason, "granted_by": actor},
     )
+    extension_granted_notify(fiscal_year=fiscal_year, organisation=organisation, until=until)
     return extension
 
 
@@ -67,4 +77,31 @@ def submission_window_set(
             "การปิดรับแบบฟอร์มมีผลกับทุกหน่วยงาน: ต้องยืนยันก่อนปิด (ยังไม่ได้ปิด)",
             "Closing the window affects every organisation: confirm it first (it is still open)",
         )
-    FiscalYear.objects.filter(pk=fiscal_year.pk).update(submission_open=is_open)
+    changed = FiscalYear.objects.filter(pk=fiscal_year.pk, submission_open=not is_open).update(
+        submission_open=is_open
+    )
+    if changed and not is_open:
+        # Those still to send hear that the window closed; one granted an extension was told its own date.
+        waiting = [row.organisation for row in tracking_rows(fiscal_year=fiscal_year) if _still_to_send(row)]
+        window_closed_notify(fiscal_year=fiscal_year, organisations=waiting)
+
+
+def _still_to_send(row: TrackingRow) -> bool:
+    return row.status not in RECEIVED and row.extension is None
+
+
+@transaction.atomic
+def deadline_reminders_send(*, fiscal_year: FiscalYear, today: date | None = None) -> list[Notification]:
+    """Remind the officers of every organisation still to send, on each of the year's reminder days before
+    its deadline (the year's or its extension's). Run daily (``khamrap notify_deadlines``); a day run twice,
+    or a missed run caught up, reminds nobody twice."""
+    today = today or timezone.localdate()
+    days = fiscal_year.reminder_day_numbers
+    rows = [
+        row
+        for row in tracking_rows(fiscal_year=fiscal_year, today=today)
+        if row.days_left in days
+        and row.status not in RECEIVED
+        and (fiscal_year.submission_open or row.extension is not None)
+    ]
+    return deadline_near_notify(fiscal_year=fiscal_year, rows=rows)

@@ -17,10 +17,21 @@ FLOORS: dict[str, set[str]] = {
     "frameworks": {"core", "orgs", "accounts"},
     "accounts": {"core", "orgs"},
     "documents": {"core"},
-    "plans": {"core", "orgs", "frameworks", "accounts", "documents"},
+    "notifications": {"core", "orgs", "accounts"},
+    "plans": {"core", "orgs", "frameworks", "accounts", "documents", "notifications"},
     "workbook": {"core", "orgs", "frameworks", "accounts", "plans"},
-    "tracking": {"core", "orgs", "frameworks", "accounts", "plans"},
-    "site": {"core", "orgs", "frameworks", "accounts", "documents", "plans", "workbook", "tracking"},
+    "tracking": {"core", "orgs", "frameworks", "accounts", "notifications", "plans"},
+    "site": {
+        "core",
+        "orgs",
+        "frameworks",
+        "accounts",
+        "documents",
+        "notifications",
+        "plans",
+        "workbook",
+        "tracking",
+    },
 }
 PURE = {"scoring", "thai"}
 

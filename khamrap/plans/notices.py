@@ -1,0 +1,92 @@
+"""What the submission steps tell people: the governor when a plan awaits approval, the officers when it is
+approved, sent back or returned. Called by :mod:`khamrap.plans.submission` inside its transactions."""
+
+from django.urls import reverse
+
+from khamrap.notifications.models import NotificationKind
+from khamrap.notifications.services import Message, executives_of, notify, officers_of
+from khamrap.plans.models import Plan, PlanEvent
+
+
+def _names(plan: Plan) -> tuple[str, str, str]:
+    organisation = plan.organisation
+    url = reverse("plan-detail", args=[plan.fiscal_year.year, organisation.code])
+    return organisation.name_th, organisation.name_en or organisation.name_th, url
+
+
+def _note(label_th: str, label_en: str, note: str) -> tuple[str, str]:
+    return (f"\n{label_th}: {note}", f"\n{label_en}: {note}") if note.strip() else ("", "")
+
+
+def plan_awaiting_approval_notify(*, plan: Plan, event: PlanEvent) -> None:
+    name_th, name_en, url = _names(plan)
+    actor = event.actor.display_name if event.actor else ""
+    notify(
+        recipients=executives_of(plan.organisation),
+        kind=NotificationKind.APPROVAL_REQUESTED,
+        key=f"{NotificationKind.APPROVAL_REQUESTED}:event:{event.pk}",
+        message=Message(
+            subject_th=f"แบบฟอร์มเจรจาของ{name_th}รอท่านอนุมัติ",
+            subject_en=f"The negotiation form of {name_en} awaits your approval",
+            body_th=f"{actor} ส่งแบบฟอร์มเจรจา ปีงบประมาณ พ.ศ. {plan.fiscal_year.year} ฉบับที่ {plan.version} "
+            "ให้ท่านพิจารณาอนุมัติก่อนส่งถึงสำนักงาน ก.พ.ร.",
+            body_en=f"{actor} sent the FY{plan.fiscal_year.year} negotiation form (version {plan.version}) "
+            "for your approval before it reaches OPDC.",
+            url=url,
+        ),
+    )
+
+
+def plan_approved_notify(*, plan: Plan, event: PlanEvent) -> None:
+    name_th, name_en, url = _names(plan)
+    notify(
+        recipients=officers_of([plan.organisation]),
+        kind=NotificationKind.APPROVED,
+        key=f"{NotificationKind.APPROVED}:event:{event.pk}",
+        message=Message(
+            subject_th=f"ผู้ว่าราชการจังหวัดอนุมัติแบบฟอร์มเจรจาของ{name_th}แล้ว",
+            subject_en=f"The governor approved the negotiation form of {name_en}",
+            body_th=f"แบบฟอร์มเจรจา ปีงบประมาณ พ.ศ. {plan.fiscal_year.year} ฉบับที่ {plan.version} "
+            "ส่งถึงสำนักงาน ก.พ.ร. แล้ว",
+            body_en=f"The FY{plan.fiscal_year.year} negotiation form (version {plan.version}) has reached OPDC.",
+            url=url,
+        ),
+    )
+
+
+def plan_sent_back_notify(*, plan: Plan, event: PlanEvent) -> None:
+    name_th, name_en, url = _names(plan)
+    note_th, note_en = _note("ความเห็นของผู้ว่าราชการจังหวัด", "The governor's note", event.note)
+    notify(
+        recipients=officers_of([plan.organisation]),
+        kind=NotificationKind.SENT_BACK,
+        key=f"{NotificationKind.SENT_BACK}:event:{event.pk}",
+        message=Message(
+            subject_th=f"ผู้ว่าราชการจังหวัดส่งแบบฟอร์มเจรจาของ{name_th}กลับมาแก้ไข",
+            subject_en=f"The governor sent the negotiation form of {name_en} back",
+            body_th=f"แบบฟอร์มเจรจา ปีงบประมาณ พ.ศ. {plan.fiscal_year.year} ยังไม่ได้รับการอนุมัติ "
+            f"กรุณาแก้ไขแล้วส่งใหม่{note_th}",
+            body_en=f"The FY{plan.fiscal_year.year} negotiation form was not approved; "
+            f"revise it and send it again.{note_en}",
+            url=url,
+        ),
+    )
+
+
+def plan_returned_notify(*, plan: Plan, event: PlanEvent) -> None:
+    name_th, name_en, url = _names(plan)
+    note_th, note_en = _note("สิ่งที่ต้องแก้ไข", "To revise", event.note)
+    notify(
+        recipients=officers_of([plan.organisation]),
+        kind=NotificationKind.RETURNED,
+        key=f"{NotificationKind.RETURNED}:event:{event.pk}",
+        message=Message(
+            subject_th=f"สำนักงาน ก.พ.ร. ส่งแบบฟอร์มเจรจาของ{name_th}กลับให้แก้ไข",
+            subject_en=f"OPDC returned the negotiation form of {name_en} for revision",
+            body_th=f"แบบฟอร์มเจรจา ปีงบประมาณ พ.ศ. {plan.fiscal_year.year} แก้ไขได้อีกครั้งเป็นฉบับที่ "
+            f"{plan.version}{note_th}",
+            body_en=f"The FY{plan.fiscal_year.year} negotiation form can be edited again as version "
+            f"{plan.version}.{note_en}",
+            url=url,
+        ),
+    )
