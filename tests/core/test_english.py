@@ -94,7 +94,7 @@ def test_the_officers_plan_page_in_english(officer: User) -> None:
     assert "Negotiation form" in body  # the officer's own navigation link
     assert "Draft" in body  # the plan status, from the model choices
     assert "Download the Excel form" in body
-    assert "Submit the form to OPDC" in body
+    assert "Send to the governor for approval" in body  # where the plan goes first, honestly
     assert "Add strategic issue" in body
     assert "Province officer" in body
     assert "แบบฟอร์มเจรจาตัวชี้วัด" not in body and "เพิ่มประเด็นยุทธศาสตร์" not in body
