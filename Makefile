@@ -37,11 +37,13 @@ setup: install system-deps
 	$(KHAMRAP) load_reference
 	$(KHAMRAP) seed_demo
 
-# gunicorn (several worker processes) beside the task worker; Ctrl-C stops both.
+# gunicorn (several worker processes) beside the task worker and the hourly deadline reminders (each is
+# sent once, so running them often is harmless); Ctrl-C stops them all.
 run: setup
-	@echo "Khamrap: http://$(HOST):$(PORT)  (task worker runs alongside; Ctrl-C stops both)"
+	@echo "Khamrap: http://$(HOST):$(PORT)  (task worker and deadline reminders run alongside; Ctrl-C stops all)"
 	@$(KHAMRAP) db_worker --no-reload --interval 1 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
+	( while true; do $(KHAMRAP) notify_deadlines >/dev/null 2>&1; sleep 3600; done ) & reminders=$$!; \
+	trap 'kill $$worker $$reminders 2>/dev/null; wait $$worker' EXIT; \
 	$(KHAMRAP) serve --bind $(HOST):$(PORT)
 
 # Development: Django's runserver (one process, reloads on change) beside the task worker.
