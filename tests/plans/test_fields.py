@@ -154,9 +154,11 @@ def test_khamrap_score_refuses_the_weight(weight: str, message_th: str) -> None:
     assert message_th in str(caught.value)
 
 
-def test_the_database_refuses_a_weight_out_of_bounds(plan: Plan) -> None:
+@pytest.mark.parametrize("weight", [Decimal("100.0001"), Decimal(-1)])
+def test_the_database_refuses_a_weight_out_of_bounds(plan: Plan, weight: Decimal) -> None:
+    # (1000 does not even fit PostgreSQL's numeric(7, 4); these fit the column and break the constraint)
     kpi = Kpi.objects.filter(plan=plan).first()
     assert kpi is not None
     with pytest.raises(IntegrityError), transaction.atomic():
-        Kpi.objects.filter(pk=kpi.pk).update(weight=Decimal(1000))
+        Kpi.objects.filter(pk=kpi.pk).update(weight=weight)
     assert Kpi.objects.get(pk=kpi.pk).weight == kpi.weight
