@@ -1,14 +1,12 @@
 """A plan's history as an Excel file: one row per change (an event without changes has one row), in Thai."""
 
 from collections.abc import Iterable
-from io import BytesIO
 
 from django.utils import translation
-from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Alignment
 
+from khamrap.documents.sheets import report_bytes, report_sheet
 from khamrap.frameworks.models import FiscalYear
 from khamrap.orgs.models import Organisation
 from khamrap.plans.history import event_changes
@@ -43,17 +41,11 @@ def history_rows(events: Iterable[PlanEvent]) -> list[list[str]]:
 def history_workbook(
     *, fiscal_year: FiscalYear, organisation: Organisation, events: Iterable[PlanEvent]
 ) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "ประวัติการแก้ไข"
-    sheet.append([f"ประวัติการแก้ไขแบบฟอร์มเจรจา {organisation.name_th} ปีงบประมาณ พ.ศ. {fiscal_year.year}"])
-    sheet["A1"].font = Font(name="Sarabun", bold=True, size=14)
-    sheet.append(HEADERS)
-    for cell in sheet[2]:
-        cell.font = Font(name="Sarabun", bold=True)
-        cell.fill = PatternFill("solid", fgColor="E9EDF5")
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    book, sheet = report_sheet(
+        name="ประวัติการแก้ไข",
+        title=f"ประวัติการแก้ไขแบบฟอร์มเจรจา {organisation.name_th} ปีงบประมาณ พ.ศ. {fiscal_year.year}",
+        headers=HEADERS,
+    )
     wrap = Alignment(vertical="top", wrap_text=True)
     for number, row in enumerate(history_rows(events), start=3):
         for column, value in enumerate(row, start=1):
@@ -63,13 +55,7 @@ def history_workbook(
                 continue  # an empty cell, not an empty text
             cell.value = _cell_text(value)
             cell.data_type = "s"  # text that begins with = + - @ stays text, never a live formula
-    for index, width in enumerate(WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A3"
-    sheet.auto_filter.ref = f"A2:{get_column_letter(len(HEADERS))}{sheet.max_row}"
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return report_bytes(book, sheet, widths=WIDTHS)
 
 
 def _cell_text(value: str) -> str:

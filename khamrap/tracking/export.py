@@ -1,11 +1,6 @@
 """OPDC's tracking table as an Excel file."""
 
-from io import BytesIO
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-
+from khamrap.documents.sheets import report_bytes, report_sheet
 from khamrap.frameworks.models import FiscalYear
 from khamrap.thai.dates import format_date, format_datetime
 from khamrap.tracking.selectors import TrackingRow
@@ -18,17 +13,9 @@ WIDTHS = (8, 30, 14, 32, 20, 14, 26, 16, 12, 16)
 
 
 def tracking_workbook(*, fiscal_year: FiscalYear, rows: list[TrackingRow]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "ติดตามการส่ง"
-    sheet.append([f"การส่งแบบฟอร์มเจรจาตัวชี้วัด ปีงบประมาณ พ.ศ. {fiscal_year.year}"])
-    sheet["A1"].font = Font(name="Sarabun", bold=True, size=14)
-    sheet.append(HEADERS)
-    for cell in sheet[2]:
-        cell.font = Font(name="Sarabun", bold=True)
-        cell.fill = PatternFill("solid", fgColor="E9EDF5")
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    book, sheet = report_sheet(
+        name="ติดตามการส่ง", title=f"การส่งแบบฟอร์มเจรจาตัวชี้วัด ปีงบประมาณ พ.ศ. {fiscal_year.year}", headers=HEADERS
+    )
     for row in rows:
         plan = row.plan
         sheet.append(
@@ -45,10 +32,4 @@ def tracking_workbook(*, fiscal_year: FiscalYear, rows: list[TrackingRow]) -> by
                 format_date(row.extension.until) if row.extension else "",
             ]
         )
-    for index, width in enumerate(WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A3"
-    sheet.auto_filter.ref = f"A2:{get_column_letter(len(HEADERS))}{sheet.max_row}"
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return report_bytes(book, sheet, widths=WIDTHS)

@@ -20,7 +20,7 @@ FLOORS: dict[str, set[str]] = {
     "notifications": {"core", "orgs", "accounts"},
     "plans": {"core", "orgs", "frameworks", "accounts", "documents", "notifications"},
     "workbook": {"core", "orgs", "frameworks", "accounts", "plans"},
-    "tracking": {"core", "orgs", "frameworks", "accounts", "notifications", "plans"},
+    "tracking": {"core", "orgs", "frameworks", "accounts", "documents", "notifications", "plans"},
     "site": {
         "core",
         "orgs",
