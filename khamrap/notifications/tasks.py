@@ -15,9 +15,16 @@ logger = logging.getLogger(__name__)
 
 @task()
 def notification_email_run(notification_ids: list[int]) -> None:
-    """Email each notification (see :func:`notification_email_send`)."""
+    """Email each notification (see :func:`notification_email_send`); one that fails does not stop the
+    others, and the task fails at the end so the failure is seen (its claim released for a later run)."""
+    failed = []
     for notification_id in notification_ids:
-        notification_email_send(notification_id=notification_id)
+        try:
+            notification_email_send(notification_id=notification_id)
+        except Exception:  # logged by notification_email_send; the rest are still sent
+            failed.append(notification_id)
+    if failed:
+        raise RuntimeError(f"emails of notifications {failed} failed")
 
 
 def email_text(notification: Notification) -> tuple[str, str]:

@@ -90,6 +90,10 @@ def same_value(a: Any, b: Any) -> bool:
     return _same(a, b)
 
 
+def _stored(name: str, placed: _Placed, value: Any) -> str:
+    return levels_text(placed.kpi.levels) if name == "levels" else stored_text(value)
+
+
 def _shown(name: str, placed: _Placed, value: Any) -> str:
     if name == "levels":
         return levels_text(placed.kpi.levels)
@@ -99,8 +103,10 @@ def _shown(name: str, placed: _Placed, value: Any) -> str:
 @dataclass(frozen=True)
 class FieldChange:
     field: str
-    old: str
+    old: str  # as a person reads it (choices by label, long texts cut)
     new: str
+    stored_old: str = ""  # exact, as the history keeps it (see stored_text)
+    stored_new: str = ""
 
     def label(self, language: str | None = "th") -> str:
         return field_label(self.field, language)
@@ -133,7 +139,7 @@ class PlanDiff:
         """The diff as the entries of a plan's history: a KPI added or removed, or a field old → new."""
         entries = [{"kpi": "", "code": k.code, "field": "kpi", "old": "", "new": k.name} for k in self.added]
         entries += [
-            {"kpi": k.uid or "", "code": k.code, "field": f.field, "old": f.old, "new": f.new}
+            {"kpi": k.uid or "", "code": k.code, "field": f.field, "old": f.stored_old, "new": f.stored_new}
             for k in self.changed
             for f in k.fields
         ]
@@ -203,7 +209,15 @@ def plan_diff(before: PlanData, after: PlanData) -> PlanDiff:
         for name, read in _COMPARED:
             a, b = read(previous), read(placed)
             if not _same(a, b):
-                fields.append(FieldChange(name, _shown(name, previous, a), _shown(name, placed, b)))
+                fields.append(
+                    FieldChange(
+                        name,
+                        _shown(name, previous, a),
+                        _shown(name, placed, b),
+                        _stored(name, previous, a),
+                        _stored(name, placed, b),
+                    )
+                )
         if fields:
             changed.append(KpiChange(uid, placed.kpi.code, placed.kpi.name, tuple(fields)))
     removed = [

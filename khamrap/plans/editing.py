@@ -218,7 +218,7 @@ def plan_tree_replace(
     plan_changed(
         plan=plan,
         actor=actor,
-        kind=PlanEventKind.IMPORTED,
+        kind=kind,
         note=note,
         changes=diff.changes(),
         channel=channel,
@@ -353,6 +353,9 @@ class KpiSave:
     kpi: Kpi
     revision: int  # the plan's revision after the save: the page's next base
     conflicts: tuple[Conflict, ...] = ()
+    # Fields someone else changed that the officer had not touched: the page is given their current values,
+    # so its next save does not send the old ones again.
+    refreshed: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -404,6 +407,7 @@ def kpi_update(
     kpi = current
     since = _changed_since(plan, kpi, base_revision) if base_revision is not None else {}
     conflicts: list[Conflict] = []
+    refreshed: list[tuple[str, str]] = []
     changes: list[dict[str, str]] = []
     for name, value in values.items():
         old = getattr(kpi, name)
@@ -414,7 +418,9 @@ def kpi_update(
             mine = stored_text(value)
             if mine != other.base:  # the officer changed it too: theirs and mine both stand, to choose
                 conflicts.append(Conflict(name, stored_text(old), mine, other.by))
-            continue  # else the officer's page still held the old value: the newer one stays
+            else:  # the officer's page still held the old value: the newer one stays, and the page gets it
+                refreshed.append((name, stored_text(old)))
+            continue
         changes.append(change(name, old, value, kpi=kpi))
         setattr(kpi, name, value)
     kpi.save(update_fields=[entry["field"] for entry in changes])
@@ -435,7 +441,7 @@ def kpi_update(
                     )
                 changes.append(change("levels", levels_text(before), levels_text(after), kpi=kpi))
     revision = plan_changed(plan=plan, actor=actor, changes=changes) if changes else plan.revision
-    return KpiSave(kpi=kpi, revision=revision, conflicts=tuple(conflicts))
+    return KpiSave(kpi=kpi, revision=revision, conflicts=tuple(conflicts), refreshed=tuple(refreshed))
 
 
 @transaction.atomic

@@ -224,6 +224,21 @@ def kpi_save(request: AuthenticatedRequest, year: int, org: str, pk: int) -> Htt
     )
     kpi = saved.kpi
     if not request.htmx:
+        for conflict in saved.conflicts:
+            messages.warning(
+                request,
+                _(
+                    "ตัวชี้วัด %(code)s: %(field)s ถูกแก้ไขเป็น “%(theirs)s” หลังจากที่ท่านเปิดหน้านี้ ค่าของท่าน “%(mine)s” ยังไม่ได้บันทึก"
+                )
+                % {
+                    "code": kpi.code,
+                    "field": field_label(conflict.field, get_language()),
+                    "theirs": conflict.theirs,
+                    "mine": conflict.mine,
+                },
+            )
+        if saved.conflicts:
+            return _back(year, org, f"kpi-{kpi.pk}")
         if form.errors:
             messages.error(
                 request,
@@ -260,6 +275,7 @@ def kpi_save(request: AuthenticatedRequest, year: int, org: str, pk: int) -> Htt
             "saved_at": timezone.localtime(),
             "revision": saved.revision,
             "conflicts": saved.conflicts,
+            "refreshed": [(f"k{kpi.pk}-{name}", value) for name, value in saved.refreshed],
             "labels": field_labels(get_language()),
         },
     )

@@ -178,7 +178,7 @@ class Batch:
             )
         if self.dry_run:
             return _line(name, importer.run(dry_run=True, read=read), read.org_code)
-        return _line(name, importer.apply(validation), read.org_code)
+        return _line(name, importer.apply(validation, allow_conflicts=self.force), read.org_code)
 
 
 def stale_message(since: list[dict[str, str]]) -> str:

@@ -31,6 +31,8 @@ from khamrap.workbook.guard import WorkbookProblem, file_problem
 from khamrap.workbook.layout import WorkbookRead
 from khamrap.workbook.reader import workbook_read
 
+CONFLICT_REFUSAL_TH = "ไฟล์นี้จะแทนที่ข้อมูลที่มีผู้แก้ไขในระบบหลังจากดาวน์โหลดไฟล์ กรุณาตรวจรายการแล้วยืนยันการแทนที่"
+CONFLICT_REFUSAL_EN = "The file replaces changes made after it was downloaded; confirm that they are replaced"
 STALE_WARNING = (
     "แบบฟอร์มในระบบมีการแก้ไขหลังจากดาวน์โหลดไฟล์นี้ ข้อมูลในไฟล์แทนที่ข้อมูลในระบบทั้งหมด กรุณาตรวจรายการเปลี่ยนแปลงให้ครบ"
 )
@@ -69,6 +71,7 @@ class Validation:
             **self.diff.as_dict(),
             "warnings": list(self.warnings),
             "read_revision": self.read.revision,
+            "preview_revision": self.revision,
             "since": self.since,
             "conflicts": self.conflicts,
         }
@@ -143,7 +146,7 @@ class WorkbookImporter:
             return [file_problem(error.message_th)]
         return []
 
-    def apply(self, validation: Validation) -> WorkbookUpload:
+    def apply(self, validation: Validation, *, allow_conflicts: bool = True) -> WorkbookUpload:
         """Write what ``validation`` found, all or nothing; a refused file is only recorded.
 
         Under the plan's lock the revision is checked: when the plan changed after the validation (another
@@ -155,10 +158,19 @@ class WorkbookImporter:
         try:
             with transaction.atomic():
                 self.plan = plan_lock(self.plan)
+                if self.upload is not None:
+                    # A pending upload is confirmed once: a second click finds it done and changes nothing.
+                    locked = WorkbookUpload.objects.select_for_update().get(pk=self.upload.pk)
+                    if not locked.is_pending:
+                        raise DomainError(
+                            "ไฟล์นี้ไม่ได้รอการยืนยันแล้ว", "This upload is not waiting for confirmation"
+                        )
                 if self.plan.revision != validation.revision:
                     validation = self.validate(read=validation.read)
                     if not validation.ok:
                         raise _Refused(validation.problems)
+                if validation.conflicts and not allow_conflicts:
+                    raise DomainError(CONFLICT_REFUSAL_TH, CONFLICT_REFUSAL_EN)
                 assert validation.diff is not None
                 # An unchanged workbook is not sent to be compared a second time.
                 written = not validation.diff.unchanged and plan_tree_replace(
@@ -179,6 +191,8 @@ class WorkbookImporter:
         except (DomainError, _Refused) as error:
             if unsaved.pk is None:
                 self.plan = unsaved  # the plan stored for this import was rolled back with it
+            if self.upload is not None and isinstance(error, DomainError):
+                raise  # confirming a pending upload: the officer is told, the upload stays as it was
             problems = error.problems if isinstance(error, _Refused) else [file_problem(error.message_th)]
             return self.record(WorkbookUploadStatus.REFUSED, problems=problems)
 
@@ -262,13 +276,17 @@ def workbook_upload_confirm(*, upload: WorkbookUpload, actor: User, replace_newe
         plan=upload.plan, data=data, filename=upload.original_name, actor=actor, upload=upload
     )
     validation = importer.validate()
-    if validation.ok and validation.conflicts and not replace_newer:
+    if validation.ok and upload.summary.get("preview_revision") != validation.revision:
+        # The plan changed after the officer looked at the changes: show them again, as they are now.
         importer.record(WorkbookUploadStatus.PENDING, summary=validation.summary())
         raise DomainError(
-            "ไฟล์นี้จะแทนที่ข้อมูลที่มีผู้แก้ไขในระบบหลังจากดาวน์โหลดไฟล์ กรุณาตรวจรายการแล้วยืนยันการแทนที่",
-            "The file replaces changes made after it was downloaded; confirm that they are replaced",
+            "แบบฟอร์มมีการแก้ไขหลังจากที่ท่านตรวจไฟล์นี้ กรุณาตรวจรายการเปลี่ยนแปลงอีกครั้งแล้วยืนยัน",
+            "The plan changed after you checked this file; check the changes again and confirm",
         )
-    return importer.apply(validation)
+    if validation.ok and validation.conflicts and not replace_newer:
+        importer.record(WorkbookUploadStatus.PENDING, summary=validation.summary())
+        raise DomainError(CONFLICT_REFUSAL_TH, CONFLICT_REFUSAL_EN)
+    return importer.apply(validation, allow_conflicts=replace_newer)
 
 
 @transaction.atomic

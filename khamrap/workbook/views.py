@@ -9,7 +9,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -126,6 +126,8 @@ def _upload_page(
 
 def _upload_of(page: PlanPage, pk: int) -> WorkbookUpload:
     # Looked up within the organisation's plan of the year: another organisation's upload is simply not found.
+    if page.plan.pk is None:
+        raise Http404("ไม่พบไฟล์ที่อัปโหลด")
     return get_object_or_404(WorkbookUpload.objects.select_related("plan"), pk=pk, plan_id=page.plan.pk)
 
 

@@ -178,3 +178,36 @@ def test_a_second_tab_cannot_overwrite_a_field_changed_since_it_read_the_page(pl
     assert [(c.field, c.theirs, c.mine) for c in saved.conflicts] == [("target", "6", "7")]
     stored = plan.kpis.get(code="1.1")
     assert (stored.target, stored.unit) == (Decimal(6), "คน")
+
+
+def test_a_stale_page_gets_the_newer_value_of_a_field_it_did_not_touch(plan: Plan, officer) -> None:  # type: ignore[no-untyped-def]
+    kpi = plan.kpis.get(code="1.1")
+    read_at = Plan.objects.get(pk=plan.pk).revision
+    editing.kpi_update(
+        kpi=kpi, actor=officer, values={"target": Decimal(6)}, levels={}, base_revision=read_at
+    )
+
+    # the stale page sends its old target (5, untouched) with a new unit
+    saved = editing.kpi_update(
+        kpi=kpi, actor=officer, values={"target": Decimal(5), "unit": "คน"}, levels={}, base_revision=read_at
+    )
+
+    assert (saved.conflicts, saved.refreshed) == ((), (("target", "6"),))
+    stored = plan.kpis.get(code="1.1")
+    assert (stored.target, stored.unit) == (Decimal(6), "คน")
+
+
+def test_the_history_keeps_stored_values_not_labels(plan: Plan, officer) -> None:  # type: ignore[no-untyped-def]
+    tree = plan_tree(plan)
+    first = tree.issues[0].goals[0].kpis[0]
+    goal = replace(
+        tree.issues[0].goals[0], kpis=(replace(first, direction="lower"), *tree.issues[0].goals[0].kpis[1:])
+    )
+    editing.plan_tree_replace(
+        plan=plan,
+        data=replace(tree, issues=(replace(tree.issues[0], goals=(goal,)), *tree.issues[1:])),
+        actor=officer,
+    )
+
+    event = PlanEvent.objects.filter(plan=plan).latest("pk")
+    assert [(c["field"], c["old"], c["new"]) for c in event.changes] == [("direction", "higher", "lower")]

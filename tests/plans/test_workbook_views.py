@@ -253,3 +253,63 @@ def test_the_bulk_progress_page_is_the_administrators_only(fy2551, opdc_admin, a
     page = login(opdc_admin).get(url).content.decode()
     assert f'hx-get="{url}"' in page and "ตรวจแล้ว 0 จาก 2 ไฟล์" in page
     assert login(opdc_admin).get(reverse("bulk-import-detail", args=[2552, bulk.pk])).status_code == 404
+
+
+def test_a_confirmation_after_the_plan_changed_shows_the_changes_again_and_writes_nothing(
+    plan: Plan, officer
+) -> None:  # type: ignore[no-untyped-def]
+    client = login(officer)
+    client.post(UPLOAD, {"workbook": _file(_edit(client.get(DOWNLOAD).content, {"L3": 6}))})
+    upload = WorkbookUpload.objects.get(status="pending")
+    kpi = Kpi.objects.get(plan=plan, code="1.2")
+    editing.kpi_update(kpi=kpi, actor=officer, values={"remarks": "หลังตรวจไฟล์"}, levels={})
+
+    response = client.post(reverse("plan-workbook-confirm", args=[2551, "50", upload.pk]))
+
+    assert response.status_code == 409
+    assert "แบบฟอร์มมีการแก้ไขหลังจากที่ท่านตรวจไฟล์นี้" in response.content.decode()
+    assert Kpi.objects.get(plan=plan, code="1.1").target == Decimal(5)
+    assert WorkbookUpload.objects.get(pk=upload.pk).status == "pending"
+
+
+def test_a_second_confirmation_changes_nothing(plan: Plan, officer) -> None:  # type: ignore[no-untyped-def]
+    client = login(officer)
+    client.post(UPLOAD, {"workbook": _file(_edit(client.get(DOWNLOAD).content, {"L3": 6}))})
+    upload = WorkbookUpload.objects.get(status="pending")
+    confirm = reverse("plan-workbook-confirm", args=[2551, "50", upload.pk])
+    client.post(confirm)
+    accepted = WorkbookUpload.objects.get(pk=upload.pk)
+
+    second = client.post(confirm)
+
+    assert second.status_code == 409
+    again = WorkbookUpload.objects.get(pk=upload.pk)
+    assert (again.status, again.tree_before, again.summary) == (
+        "accepted",
+        accepted.tree_before,
+        accepted.summary,
+    )
+
+
+def test_an_undone_import_is_in_the_history_as_undone(plan: Plan, officer) -> None:  # type: ignore[no-untyped-def]
+    from khamrap.plans.models import PlanEvent
+
+    client = login(officer)
+    client.post(UPLOAD, {"workbook": _file(_edit(client.get(DOWNLOAD).content, {"L3": 6}))})
+    upload = WorkbookUpload.objects.get(status="pending")
+    client.post(reverse("plan-workbook-confirm", args=[2551, "50", upload.pk]))
+    client.post(reverse("plan-workbook-undo", args=[2551, "50", upload.pk]))
+
+    kinds = list(PlanEvent.objects.filter(plan=plan).order_by("-pk").values_list("kind", flat=True)[:2])
+    assert kinds == ["import_undone", "imported"]
+
+
+def test_another_organisations_upload_is_not_found(plan: Plan, officer, other_officer) -> None:  # type: ignore[no-untyped-def]
+    client = login(officer)
+    client.post(UPLOAD, {"workbook": _file(_edit(client.get(DOWNLOAD).content, {"L3": 6}))})
+    upload = WorkbookUpload.objects.get(status="pending")
+
+    response = login(other_officer).post(reverse("plan-workbook-confirm", args=[2551, "51", upload.pk]))
+
+    assert response.status_code == 404
+    assert WorkbookUpload.objects.get(pk=upload.pk).status == "pending"

@@ -39,11 +39,20 @@
   }
   document.addEventListener("htmx:afterSettle", function () {
     markInvalid(document);
+    // A field someone else changed, that this page had not touched: show their value, so it is not sent back.
+    document.querySelectorAll("[data-refresh]").forEach(function (marker) {
+      var input = document.querySelector("[name='" + marker.dataset.refresh + "']");
+      if (input) input.value = marker.dataset.value;
+      var form = input && input.form;
+      marker.remove();
+      if (form) keepDraft(form);
+    });
   });
 
   // --- what is typed, kept until the server has it ---------------------------------------------------------
+  // Drafts are this user's only: another officer on the same computer never gets them.
   function draftKey(form) {
-    return "khamrap:draft:" + form.getAttribute("action");
+    return "khamrap:draft:" + (texts().user || "") + ":" + form.getAttribute("action");
   }
 
   function fields(form) {
@@ -270,6 +279,31 @@
   document.addEventListener("htmx:sendError", offline);
   document.addEventListener("htmx:timeout", offline);
 
+  // "Take the saved levels (reload)": the draft goes first, or the reload would bring it back.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-drop-draft]");
+    if (!link) return;
+    var status = link.closest(".saved-indicator");
+    var form = status && document.querySelector("form[data-status='" + status.id + "']");
+    if (form) window.localStorage.removeItem(draftKey(form));
+  });
+
+  // Signing out leaves no unsaved plan text in this browser.
+  document.addEventListener("submit", function (event) {
+    if (!event.target.matches || !event.target.matches("form[data-sign-out]")) return;
+    try {
+      Object.keys(window.localStorage)
+        .filter(function (key) {
+          return key.indexOf("khamrap:draft:") === 0;
+        })
+        .forEach(function (key) {
+          window.localStorage.removeItem(key);
+        });
+    } catch (e) {
+      /* storage disabled */
+    }
+  });
+
   // Retry, and the two choices of a conflict.
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("button[data-retry], button[data-keep]");
@@ -279,11 +313,16 @@
     if (!form) return;
     if (button.dataset.keep) {
       var conflict = button.closest("[data-conflict]");
-      var field = button.closest("[data-field]").dataset.field;
-      if (button.dataset.keep === "theirs") {
+      var chosen = button.closest("[data-field]").dataset.field;
+      // The chosen field takes the value chosen; every other field still in conflict takes the saved one,
+      // so nothing the officer did not choose is written over someone else's change.
+      conflict.querySelectorAll("[data-field]").forEach(function (row) {
+        var field = row.dataset.field;
+        var theirs = row.querySelector("button[data-keep=theirs]");
+        if (field === chosen && button.dataset.keep === "mine") return;
         var input = form.querySelector("[name='k" + form.dataset.kpi + "-" + field + "']");
-        if (input) input.value = button.dataset.value;
-      }
+        if (input && theirs) input.value = theirs.dataset.value;
+      });
       revisionInput(form).value = conflict.dataset.latestRevision;
       keepDraft(form);
     }
