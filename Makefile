@@ -16,6 +16,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # `make run` is the local demo: published logins, a key of this machine's own in var/ (docs/security.md).
 # Every other start is production unless KHAMRAP_ENV says otherwise.
 run setup: export KHAMRAP_ENV := demo
+# Benchmarks and the load script run on their own data in development mode (a key of this machine's).
+bench load: export KHAMRAP_ENV := development
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

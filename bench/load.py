@@ -30,7 +30,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -169,18 +168,6 @@ def writes_check(officers: list[Officer], result: Result) -> list[str]:
 
 
 # --- the server -------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    for port in range(8101, 8200):
-        with socket.socket() as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise SystemExit("no free port in 8101-8199")
 
 
 def server_start(port: int, workers: int, log: Path) -> list[subprocess.Popen[bytes]]:
@@ -477,9 +464,9 @@ def main() -> int:
         url = (args.url or "").rstrip("/")
         server = "the running server"
         if not url:
-            from khamrap.core.management.commands.serve import default_workers
+            from khamrap.core.management.commands.serve import default_workers, free_port
 
-            port = free_port()
+            port = free_port(8101, 8199)
             url = f"http://127.0.0.1:{port}"
             log = data_dir / "server.log"
             workers = args.workers or default_workers()

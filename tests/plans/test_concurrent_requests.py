@@ -6,7 +6,6 @@ writers really race: on SQLite for the database's write lock, on PostgreSQL for 
 
 import html
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -23,7 +22,7 @@ from django.db import connection
 from django.test import Client
 
 from khamrap.accounts.models import User
-from khamrap.core.management.commands.serve import gunicorn_argv
+from khamrap.core.management.commands.serve import free_port, gunicorn_argv
 from khamrap.plans.forms import KpiForm
 from khamrap.plans.models import Kpi, Plan, PlanEvent, PlanEventKind, PlanSnapshot, PlanStatus
 
@@ -42,22 +41,10 @@ def _database_url() -> str:
     return urlunsplit(url._replace(path=f"/{settings['NAME']}"))
 
 
-def _free_port() -> int:
-    for port in range(8150, 8200):
-        with socket.socket() as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port in 8150-8199")
-
-
 @pytest.fixture(scope="module")
 def server_url(django_db_setup, tmp_path_factory) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """gunicorn with three workers on the test database, for the tests of this module."""
-    port = _free_port()
+    port = free_port(8150, 8199)
     data_dir = tmp_path_factory.mktemp("server")
     env = {
         **os.environ,

@@ -1,5 +1,21 @@
 // Behaviour every page shares, kept out of the markup so the Content-Security-Policy allows no inline script.
 (function () {
+  // Signing out leaves no unsaved plan text in this browser.
+  document.addEventListener("submit", function (event) {
+    if (!event.target.matches || !event.target.matches("form[data-sign-out]")) return;
+    try {
+      Object.keys(window.localStorage)
+        .filter(function (key) {
+          return key.indexOf("khamrap:draft:") === 0;
+        })
+        .forEach(function (key) {
+          window.localStorage.removeItem(key);
+        });
+    } catch (e) {
+      /* storage disabled */
+    }
+  });
+
   // The header's menu on small screens.
   document.addEventListener("click", function (event) {
     var toggle = event.target.closest && event.target.closest(".menu-toggle");

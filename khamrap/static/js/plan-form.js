@@ -288,22 +288,6 @@
     if (form) window.localStorage.removeItem(draftKey(form));
   });
 
-  // Signing out leaves no unsaved plan text in this browser.
-  document.addEventListener("submit", function (event) {
-    if (!event.target.matches || !event.target.matches("form[data-sign-out]")) return;
-    try {
-      Object.keys(window.localStorage)
-        .filter(function (key) {
-          return key.indexOf("khamrap:draft:") === 0;
-        })
-        .forEach(function (key) {
-          window.localStorage.removeItem(key);
-        });
-    } catch (e) {
-      /* storage disabled */
-    }
-  });
-
   // Retry, and the two choices of a conflict.
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("button[data-retry], button[data-keep]");

@@ -1,4 +1,5 @@
 import os
+import socket
 import sys
 from argparse import ArgumentParser
 from typing import Any
@@ -9,6 +10,20 @@ from django.core.management.base import BaseCommand
 def default_workers() -> int:
     """gunicorn's rule of thumb, two per core plus one, unless WEB_CONCURRENCY says otherwise."""
     return int(os.environ.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1) + 1)
+
+
+def free_port(first: int, last: int) -> int:
+    """A loopback port in ``first``–``last`` that gunicorn can bind now (one in TIME_WAIT counts as free,
+    as gunicorn binds with SO_REUSEADDR): the load script and the concurrency tests start servers on it."""
+    for port in range(first, last + 1):
+        with socket.socket() as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {first}-{last}")
 
 
 def gunicorn_argv(*, bind: str, workers: int, timeout: int) -> list[str]:
