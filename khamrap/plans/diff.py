@@ -137,7 +137,9 @@ class PlanDiff:
 
     def changes(self) -> list[dict[str, str]]:
         """The diff as the entries of a plan's history: a KPI added or removed, or a field old → new."""
-        entries = [{"kpi": "", "code": k.code, "field": "kpi", "old": "", "new": k.name} for k in self.added]
+        entries = [
+            {"kpi": k.uid or "", "code": k.code, "field": "kpi", "old": "", "new": k.name} for k in self.added
+        ]
         entries += [
             {"kpi": k.uid or "", "code": k.code, "field": f.field, "old": f.stored_old, "new": f.stored_new}
             for k in self.changed
@@ -202,7 +204,10 @@ def plan_diff(before: PlanData, after: PlanData) -> PlanDiff:
         uid = placed.kpi.uid
         previous = old.get(uid) if uid else None
         if previous is None or uid in matched:
-            added.append(KpiChange(uid=None, code=placed.kpi.code, name=placed.kpi.name))
+            # An added KPI keeps the uid ``after`` gives it (the writer gives every new KPI its own first).
+            added.append(
+                KpiChange(uid=None if uid in matched else uid, code=placed.kpi.code, name=placed.kpi.name)
+            )
             continue
         matched.add(uid or "")
         fields = []

@@ -4,8 +4,9 @@ Every change locks the plan, asks :mod:`khamrap.accounts.access` whether the act
 that is not open for editing in one wording, renumbers the KPIs in one way and records itself.
 """
 
+import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from django.db import transaction
@@ -152,10 +153,11 @@ def plan_tree_replace(
     plan = plan_lock(plan)
     ensure(can_import_plan(actor, plan.organisation), EDIT_PLAN)
     plan_require_editable(plan)
-    diff = plan_diff(plan_tree(plan), data)
+    prefix = plan_indicator_code(fiscal_year=plan.fiscal_year, organisation=plan.organisation)
+    data = _identified(plan, data, prefix=prefix)
+    diff = plan_diff(plan_tree(plan), data)  # after uids and codes are given: the history names them
     if diff.unchanged:
         return False
-    prefix = plan_indicator_code(fiscal_year=plan.fiscal_year, organisation=plan.organisation)
     issues = _rows_by_position(
         list(StrategicIssue.objects.filter(plan=plan).order_by("position", "pk")),
         [StrategicIssue(plan=plan, position=i, name=d.name) for i, d in enumerate(data.issues)],
@@ -187,8 +189,7 @@ def plan_tree_replace(
             goal = goal_of[(issue.pk, g)]
             for item in goal_data.kpis:
                 position += 1
-                values = {**kpi_values(item), "goal_id": goal.pk, "position": position}
-                values["code"] = kpi_code(prefix, position)
+                values = {**kpi_values(item), "goal_id": goal.pk, "position": position, "code": item.code}
                 kpi = existing.get(item.uid or "")
                 if kpi is not None and str(kpi.uid) not in kept:
                     kept.add(str(kpi.uid))
@@ -199,7 +200,8 @@ def plan_tree_replace(
                     if _levels_of(kpi) != _wanted_levels(item):
                         relevel.append((kpi, item))
                 else:
-                    kpi = Kpi(plan=plan, **values)
+                    assert item.uid is not None  # every KPI has its uid by now (_identified)
+                    kpi = Kpi(plan=plan, uid=item.uid, **values)
                     to_create.append(kpi)
                     relevel.append((kpi, item))
     Kpi.objects.bulk_update(to_update, [*(f.name for f in KPI_FIELDS), "goal_id", "position", "code"])
@@ -224,6 +226,43 @@ def plan_tree_replace(
         channel=channel,
     )
     return True
+
+
+def _identified(plan: Plan, data: PlanData, *, prefix: str) -> PlanData:
+    """``data`` with the uid and code every KPI will have, before anything is written: a KPI of this plan
+    keeps its uid; a KPI carrying a uid no KPI holds any more (an undo bringing back a deleted KPI) gets
+    that uid back; any other (new, repeated, another plan's, malformed) gets a new one. Codes follow the
+    tree's order. The history then records each added KPI under the uid and code it really has."""
+    wanted = {uid for uid in (_canonical_uid(kpi.uid) for kpi in data.kpis()) if uid}
+    held = dict(Kpi.objects.filter(uid__in=wanted).values_list("uid", "plan_id"))
+    held_by = {str(uid): plan_id for uid, plan_id in held.items()}
+    given: list[str] = []
+
+    def uid_for(kpi: KpiData) -> KpiData:
+        uid = _canonical_uid(kpi.uid)
+        if uid is None or held_by.get(uid, plan.pk) != plan.pk or uid in given:
+            uid = str(uuid.uuid4())
+        given.append(uid)
+        return replace(kpi, uid=uid, code=kpi_code(prefix, len(given)))
+
+    return replace(
+        data,
+        issues=tuple(
+            replace(
+                issue,
+                goals=tuple(replace(goal, kpis=tuple(uid_for(k) for k in goal.kpis)) for goal in issue.goals),
+            )
+            for issue in data.issues
+        ),
+    )
+
+
+def _canonical_uid(text: str | None) -> str | None:
+    """``text`` as the database writes a uid, or None when it is not one."""
+    try:
+        return str(uuid.UUID(text)) if text else None
+    except ValueError:
+        return None
 
 
 RowT = TypeVar("RowT", StrategicIssue, Goal)

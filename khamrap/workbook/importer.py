@@ -33,6 +33,7 @@ from khamrap.workbook.reader import workbook_read
 
 CONFLICT_REFUSAL_TH = "ไฟล์นี้จะแทนที่ข้อมูลที่มีผู้แก้ไขในระบบหลังจากดาวน์โหลดไฟล์ กรุณาตรวจรายการแล้วยืนยันการแทนที่"
 CONFLICT_REFUSAL_EN = "The file replaces changes made after it was downloaded; confirm that they are replaced"
+OUTLINE_FIELDS = ("issue", "goal")  # the history's entries of the plan's outline (no KPI)
 STALE_WARNING = (
     "แบบฟอร์มในระบบมีการแก้ไขหลังจากดาวน์โหลดไฟล์นี้ ข้อมูลในไฟล์แทนที่ข้อมูลในระบบทั้งหมด กรุณาตรวจรายการเปลี่ยนแปลงให้ครบ"
 )
@@ -53,12 +54,22 @@ class Validation:
 
     @property
     def conflicts(self) -> list[dict[str, str]]:
-        """Fields changed in the system after the download that the file changes too: the file would
-        replace someone's newer edit, so the officer chooses explicitly."""
-        assert self.diff is not None
-        in_file = {(k.uid, f.field) for k in self.diff.changed for f in k.fields}
-        removed = {k.uid for k in self.diff.removed}
-        return [c for c in self.since if (c["kpi"], c["field"]) in in_file or c["kpi"] in removed]
+        """Changes made in the system after the download that the file would undo, so the officer chooses
+        explicitly: a field the file changes too; a KPI added since (the file removes it); a strategic issue or goal renamed, added, removed or moved since, when
+        the file's outline differs from the system's; a KPI moved since, when the file's order differs."""
+        diff = self.diff
+        assert diff is not None
+        in_file = {(k.uid, f.field) for k in diff.changed for f in k.fields}
+        removed = {k.uid for k in diff.removed}
+
+        def undone(change: dict[str, str]) -> bool:
+            if not change["kpi"]:
+                return change["field"] in OUTLINE_FIELDS and diff.outline_changed
+            if change["field"] == "code" and diff.order_changed:
+                return True
+            return (change["kpi"], change["field"]) in in_file or change["kpi"] in removed
+
+        return [c for c in self.since if undone(c)]
 
     @property
     def ok(self) -> bool:

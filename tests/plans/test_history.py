@@ -107,8 +107,8 @@ def test_a_workbook_import_shows_its_channel_note_and_changes(plan: Plan, office
     )
     assert [row[:3] for row in shown[1:]] == [("นำเข้าจาก Excel", "cm_officer", "ไฟล์ Excel")]
     assert [(c.code, c.label, c.old, c.new) for c in shown[1][4]][:2] == [
-        ("", "ตัวชี้วัด", "", "ร้อยละที่เพิ่มขึ้นของรายได้จากการท่องเที่ยว"),
-        ("", "ตัวชี้วัด", "", _kpi(plan, "1.2").name),
+        ("1.1", "ตัวชี้วัด", "", "ร้อยละที่เพิ่มขึ้นของรายได้จากการท่องเที่ยว"),
+        ("1.2", "ตัวชี้วัด", "", _kpi(plan, "1.2").name),
     ]
 
 
@@ -190,8 +190,9 @@ def test_filters_by_kpi_code_or_uid_inside_the_changes(mixed: dict[str, PlanEven
     by_uid = _pks(plan, kpi_code=uid)
     edited_1_1 = _pks(plan, kpi_code="1.1", kind=PlanEventKind.EDITED)
 
-    assert by_code == [mixed["second"].pk]
-    assert by_uid == [mixed["second"].pk]
+    # the creation added 1.2: its entry names the KPI by the code and uid it was given
+    assert by_code == [mixed["second"].pk, mixed["created"].pk]
+    assert by_uid == [mixed["second"].pk, mixed["created"].pk]
     assert edited_1_1 == [mixed["first"].pk]
 
 
