@@ -22,6 +22,11 @@ class FiscalYear(models.Model):
     briefing_on = models.DateField(_("วันชี้แจงกรอบการประเมินผล"), null=True, blank=True)
     submission_deadline = models.DateField(_("กำหนดส่งแบบฟอร์มเจรจา"))
     submission_open = models.BooleanField(_("เปิดรับแบบฟอร์ม"), default=True)
+    # Counts every opening and closing of the window: the number of a close names it in its notices, so
+    # the same close never notifies twice and a close after a reopening is a new one.
+    submission_window_changes = models.PositiveIntegerField(
+        _("จำนวนครั้งที่เปิดหรือปิดรับแบบฟอร์ม"), default=0, editable=False
+    )
     reminder_days = models.CharField(
         _("แจ้งเตือนก่อนกำหนดส่ง (วัน)"),
         max_length=60,

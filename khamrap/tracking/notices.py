@@ -5,7 +5,6 @@ from collections import defaultdict
 from datetime import date
 
 from django.urls import reverse
-from django.utils import timezone
 
 from khamrap.accounts.models import User
 from khamrap.frameworks.models import FiscalYear
@@ -27,13 +26,17 @@ def _officers_by_organisation(organisations: list[Organisation]) -> dict[int, li
     return found
 
 
-def deadline_near_notify(*, fiscal_year: FiscalYear, rows: list[TrackingRow]) -> list[Notification]:
-    """Remind the officers of each row's organisation that its deadline is ``row.days_left`` days away.
+def deadline_near_notify(
+    *, fiscal_year: FiscalYear, due: list[tuple[TrackingRow, int]]
+) -> list[Notification]:
+    """Remind the officers of each row's organisation that its deadline is ``row.days_left`` days away, as
+    the reminder of the given reminder day.
 
-    Keyed by year, organisation, days and deadline: once each, and again only if an extension moves it."""
-    officers = _officers_by_organisation([row.organisation for row in rows])
+    Keyed by year, organisation, reminder day and deadline: once each, and again only if an extension
+    moves the deadline."""
+    officers = _officers_by_organisation([row.organisation for row, _ in due])
     created = []
-    for row in rows:
+    for row, reminder in due:
         organisation, days = row.organisation, row.days_left
         deadline_th = format_date(row.deadline, style="long", lang="th")
         deadline_en = format_date(row.deadline, style="long", lang="en")
@@ -42,7 +45,7 @@ def deadline_near_notify(*, fiscal_year: FiscalYear, rows: list[TrackingRow]) ->
         created += notify(
             recipients=officers.get(organisation.pk, []),
             kind=NotificationKind.DEADLINE_NEAR,
-            key=f"{NotificationKind.DEADLINE_NEAR}:{fiscal_year.year}:{organisation.code}:{days}:{row.deadline}",
+            key=f"{NotificationKind.DEADLINE_NEAR}:{fiscal_year.year}:{organisation.code}:{reminder}:{row.deadline}",
             message=Message(
                 subject_th=f"ถึงกำหนดส่งแบบฟอร์มเจรจาของ{organisation.name_th}{when_th}",
                 subject_en=f"The negotiation form of {organisation.name_en or organisation.name_th} is due {when_en}",
@@ -56,14 +59,16 @@ def deadline_near_notify(*, fiscal_year: FiscalYear, rows: list[TrackingRow]) ->
     return created
 
 
-def window_closed_notify(*, fiscal_year: FiscalYear, organisations: list[Organisation]) -> None:
+def window_closed_notify(*, fiscal_year: FiscalYear, organisations: list[Organisation], change: int) -> None:
+    """Tell the officers of ``organisations`` that the window closed, keyed by the close (``change``, the
+    year's count of window changes after it): the same close told again notifies nobody twice; closing again
+    after a reopening is a new close, told once more."""
     officers = _officers_by_organisation(organisations)
-    closed_at = timezone.now().isoformat()
     for organisation in organisations:
         notify(
             recipients=officers.get(organisation.pk, []),
             kind=NotificationKind.WINDOW_CLOSED,
-            key=f"{NotificationKind.WINDOW_CLOSED}:{fiscal_year.year}:{closed_at}",
+            key=f"{NotificationKind.WINDOW_CLOSED}:{fiscal_year.year}:{change}",
             message=Message(
                 subject_th=f"สำนักงาน ก.พ.ร. ปิดรับแบบฟอร์มเจรจา ปีงบประมาณ พ.ศ. {fiscal_year.year} แล้ว",
                 subject_en=f"OPDC has closed submissions for FY{fiscal_year.year}",

@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from khamrap.accounts.access import MANAGE_SUBMISSIONS, can_manage_submissions, ensure
@@ -78,30 +79,43 @@ def submission_window_set(
             "Closing the window affects every organisation: confirm it first (it is still open)",
         )
     changed = FiscalYear.objects.filter(pk=fiscal_year.pk, submission_open=not is_open).update(
-        submission_open=is_open
+        submission_open=is_open, submission_window_changes=F("submission_window_changes") + 1
     )
     if changed and not is_open:
         # Those still to send hear that the window closed; one granted an extension was told its own date.
         waiting = [row.organisation for row in tracking_rows(fiscal_year=fiscal_year) if _still_to_send(row)]
-        window_closed_notify(fiscal_year=fiscal_year, organisations=waiting)
+        change = FiscalYear.objects.values_list("submission_window_changes", flat=True).get(pk=fiscal_year.pk)
+        window_closed_notify(fiscal_year=fiscal_year, organisations=waiting, change=change)
 
 
 def _still_to_send(row: TrackingRow) -> bool:
     return row.status not in RECEIVED and row.extension is None
 
 
+def reminder_due(days: frozenset[int], days_left: int) -> int | None:
+    """The reminder day due with ``days_left`` days to the deadline: the nearest reminder day reached
+    (``days`` {7, 3, 1} and 5 days left → 7; 2 left → 3), None before the first or after the deadline.
+
+    A run missed on a reminder day is caught up by the next one, and a reminder passed over by a nearer one
+    is never sent late: the officers hear the nearest, once."""
+    if days_left < 0:
+        return None
+    return min((day for day in days if day >= days_left), default=None)
+
+
 @transaction.atomic
 def deadline_reminders_send(*, fiscal_year: FiscalYear, today: date | None = None) -> list[Notification]:
-    """Remind the officers of every organisation still to send, on each of the year's reminder days before
-    its deadline (the year's or its extension's). Run daily (``khamrap notify_deadlines``); a day run twice,
-    or a missed run caught up, reminds nobody twice."""
+    """Remind the officers of every organisation still to send of its deadline (the year's or its
+    extension's), at most once a run: the nearest of the year's reminder days reached that it was not
+    reminded of yet (:func:`reminder_due`). Run hourly or daily (``khamrap notify_deadlines``); a run repeated
+    reminds nobody twice, and a missed day is caught up by the next run."""
     today = today or timezone.localdate()
     days = fiscal_year.reminder_day_numbers
-    rows = [
-        row
+    due = [
+        (row, reminder)
         for row in tracking_rows(fiscal_year=fiscal_year, today=today)
-        if row.days_left in days
-        and row.status not in RECEIVED
+        if row.status not in RECEIVED
         and (fiscal_year.submission_open or row.extension is not None)
+        and (reminder := reminder_due(days, row.days_left)) is not None
     ]
-    return deadline_near_notify(fiscal_year=fiscal_year, rows=rows)
+    return deadline_near_notify(fiscal_year=fiscal_year, due=due)

@@ -13,6 +13,7 @@ from khamrap.frameworks.models import FiscalYear
 from khamrap.notifications.models import Notification, NotificationKind
 from khamrap.plans import submission
 from khamrap.plans.models import Plan
+from khamrap.tracking import notices as tracking_notices
 from khamrap.tracking import services as tracking_services
 
 ON_TIME = datetime(2007, 10, 8, 12, 0, tzinfo=ZoneInfo("Asia/Bangkok"))  # the deadline is 15 Oct 2007
@@ -55,6 +56,64 @@ def test_it_reminds_those_still_to_send_on_each_reminder_day_once(  # type: igno
     assert reminder.subject_en == "The negotiation form of Lamphun is due in 7 days"
     assert reminder.body_th.startswith("กำหนดส่งแบบฟอร์มเจรจา ปีงบประมาณ พ.ศ. 2551 คือ 15 ตุลาคม 2550 ")
     assert reminder.url == "/years/2551/plans/51/"
+
+
+def test_a_missed_reminder_day_is_caught_up_by_the_next_run_once(  # type: ignore[no-untyped-def]
+    plan: Plan, officer: User, governor: User, other_officer: User, cluster_officer: User
+) -> None:
+    # given Chiang Mai has submitted; the job did not run on 8 Oct (7 days before) nor on 12 Oct (3 days)
+    _submitted(plan, officer, governor)
+
+    # when it runs again on 10 Oct (5 days left), twice, and on 11 Oct
+    first = _notify_deadlines("2007-10-10")
+    again = [_notify_deadlines("2007-10-10"), _notify_deadlines("2007-10-11")]
+    # and on 13 Oct (2 days left)
+    later = _notify_deadlines("2007-10-13")
+
+    # then each reminder day missed is sent once, at the next run, saying the days really left
+    assert first == "2 reminder(s) for FY2551\n"
+    assert again == ["0 reminder(s) for FY2551\n", "0 reminder(s) for FY2551\n"]
+    assert later == "2 reminder(s) for FY2551\n"
+    subjects = (
+        Notification.objects.filter(recipient=other_officer).order_by("pk").values_list("subject_th", "key")
+    )
+    assert list(subjects) == [
+        ("ถึงกำหนดส่งแบบฟอร์มเจรจาของลำพูนอีก 5 วัน", "deadline_near:2551:51:7:2007-10-15"),
+        ("ถึงกำหนดส่งแบบฟอร์มเจรจาของลำพูนอีก 2 วัน", "deadline_near:2551:51:3:2007-10-15"),
+    ]
+
+
+def test_only_the_nearest_reminder_day_reached_is_sent_never_the_ones_passed(  # type: ignore[no-untyped-def]
+    fy2551: FiscalYear, other_officer: User
+) -> None:
+    # given the job first runs on 14 Oct: the 7- and 3-day reminders were both missed
+    sent = [_notify_deadlines(day) for day in ("2007-10-14", "2007-10-15", "2007-10-16")]
+
+    # then one reminder on 14 Oct, the 1-day one; nothing on the deadline day (it was told) nor after it
+    assert sent == ["1 reminder(s) for FY2551\n", "0 reminder(s) for FY2551\n", "0 reminder(s) for FY2551\n"]
+    [reminder] = Notification.objects.filter(kind=NotificationKind.DEADLINE_NEAR)
+    assert (reminder.recipient, reminder.subject_th, reminder.key) == (
+        other_officer,
+        "ถึงกำหนดส่งแบบฟอร์มเจรจาของลำพูนอีก 1 วัน",
+        "deadline_near:2551:51:1:2007-10-15",
+    )
+
+
+def test_a_first_run_on_the_deadline_day_says_today(fy2551: FiscalYear, other_officer: User) -> None:
+    _notify_deadlines("2007-10-15")
+
+    [reminder] = Notification.objects.filter(kind=NotificationKind.DEADLINE_NEAR)
+    assert (reminder.subject_en, reminder.key) == (
+        "The negotiation form of Lamphun is due today",
+        "deadline_near:2551:51:1:2007-10-15",
+    )
+
+
+@pytest.mark.parametrize(
+    ("days_left", "due"), [(8, None), (7, 7), (5, 7), (3, 3), (2, 3), (1, 1), (0, 1), (-1, None)]
+)
+def test_the_reminder_due_is_the_nearest_reminder_day_reached(days_left: int, due: int | None) -> None:
+    assert tracking_services.reminder_due(frozenset({7, 3, 1}), days_left) == due
 
 
 def test_the_reminder_days_are_the_years(fy2551: FiscalYear, other_officer: User) -> None:
@@ -124,6 +183,48 @@ def test_closing_the_window_tells_those_still_to_send(  # type: ignore[no-untype
 
     closed = Notification.objects.filter(kind=NotificationKind.WINDOW_CLOSED)
     assert list(closed.values_list("recipient__username", flat=True)) == ["lp_officer"]
+
+
+def _closed_to(username: str) -> int:
+    return Notification.objects.filter(
+        kind=NotificationKind.WINDOW_CLOSED, recipient__username=username
+    ).count()
+
+
+def test_the_same_close_told_again_notifies_nobody_twice(  # type: ignore[no-untyped-def]
+    fy2551: FiscalYear, org, opdc_admin: User, other_officer: User
+) -> None:
+    # given the window was closed once: Lamphun's officer was told
+    tracking_services.submission_window_set(
+        fiscal_year=fy2551, is_open=False, actor=opdc_admin, confirmed=True
+    )
+    fy2551.refresh_from_db()
+    assert _closed_to("lp_officer") == 1
+
+    # when the same close is processed again (a retried task, a second worker), later
+    tracking_notices.window_closed_notify(
+        fiscal_year=fy2551, organisations=[org("51")], change=fy2551.submission_window_changes
+    )
+
+    # then nothing more
+    assert _closed_to("lp_officer") == 1
+
+
+def test_closing_again_after_a_reopening_is_told_once_more(  # type: ignore[no-untyped-def]
+    fy2551: FiscalYear, opdc_admin: User, other_officer: User
+) -> None:
+    def window(is_open: bool) -> None:
+        tracking_services.submission_window_set(
+            fiscal_year=fy2551, is_open=is_open, actor=opdc_admin, confirmed=True
+        )
+
+    window(False)
+    window(True)
+    window(False)
+    window(False)  # the window is already closed: no new close
+
+    keys = Notification.objects.filter(recipient=other_officer).order_by("pk").values_list("key", flat=True)
+    assert list(keys) == ["window_closed:2551:1", "window_closed:2551:3"]
 
 
 def test_reminder_days_are_numbers_separated_by_commas(fy2551: FiscalYear) -> None:
