@@ -173,7 +173,9 @@ def plan_findings(plan: PlanFacts, rules: CheckRules) -> tuple[Finding, ...]:
     return tuple(found)
 
 
-def _finding(rule: Rule, th: str, en: str, kpi: KpiFacts | None = None, **more: str) -> Finding:
+def _finding(
+    rule: Rule, th: str, en: str, kpi: KpiFacts | None = None, *, issue: str = "", field: str = ""
+) -> Finding:
     return Finding(
         rule=rule,
         severity=SEVERITIES[rule],
@@ -181,7 +183,8 @@ def _finding(rule: Rule, th: str, en: str, kpi: KpiFacts | None = None, **more: 
         message_en=en,
         kpi_uid=kpi.uid if kpi else "",
         kpi_code=kpi.code if kpi else "",
-        **more,
+        issue=issue,
+        field=field,
     )
 
 
