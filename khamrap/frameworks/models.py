@@ -138,7 +138,7 @@ class Framework(models.Model):
         _("อัตราส่วนความท้าทายของระดับ 5"),
         max_digits=7,
         decimal_places=4,
-        default=Decimal(3),
+        default=Decimal(4),
         validators=[MinValueValidator(Decimal(0))],
         help_text=_(
             "เกณฑ์ระดับ 5 ต้องดีขึ้นจากผลปีล่าสุดเกินกี่เท่าของการเปลี่ยนแปลงที่ดีที่สุดต่อปีในข้อมูลพื้นฐาน จึงถือว่าอาจเป็นไปไม่ได้"

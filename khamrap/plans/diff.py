@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from khamrap.plans.models import Direction, KpiType
 from django.utils.translation import gettext
 
+from khamrap.plans.models import Direction, KpiType
 from khamrap.plans.schema import FIELDS, KPI_FIELDS, KpiData, LevelData, PlanData, field_label
 
 SHOWN_LENGTH = 200

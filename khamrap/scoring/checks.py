@@ -44,7 +44,7 @@ class CheckRules:
     kpi_min: int = 1
     kpi_max: int = 99
     criteria_step_ratio: Decimal = Decimal(2)  # largest step between levels over k × the smallest
-    level5_change_ratio: Decimal = Decimal(3)  # level 5 asks more than k × the best yearly change
+    level5_change_ratio: Decimal = Decimal(4)  # level 5 asks more than k × the best yearly change
     name_similarity: Decimal = Decimal("0.6")  # share of words two names have in common to count as one
     standard_indicators: tuple[str, ...] = ()  # names of the framework's other indicators
     # the content words of each standard indicator's name (khamrap.thai.words.content_words), in the same
@@ -69,8 +69,8 @@ class KpiFacts:
     formula: str = ""
     data_source: str = ""
     is_new: bool = False  # a new KPI: no baseline exists
-    # the content words of the name (khamrap.thai.words.content_words); empty: the name split at spaces
-    name_words: frozenset[str] = frozenset()
+    # the content words of the name (khamrap.thai.words.content_words); None: the name split at spaces
+    name_words: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -144,8 +144,8 @@ def number_text(value: Decimal) -> str:
     return f"{rounded:,f}"
 
 
-def _words(name: str, given: frozenset[str]) -> frozenset[str]:
-    return given or frozenset(name.lower().split())
+def _words(name: str, given: frozenset[str] | None) -> frozenset[str]:
+    return frozenset(name.lower().split()) if given is None else given
 
 
 def word_similarity(a: frozenset[str], b: frozenset[str]) -> Decimal:
@@ -163,7 +163,7 @@ def plan_findings(plan: PlanFacts, rules: CheckRules) -> tuple[Finding, ...]:
     standards = tuple(
         zip(
             rules.standard_indicators,
-            rules.standard_words or tuple(_words(name, frozenset()) for name in rules.standard_indicators),
+            rules.standard_words or tuple(_words(name, None) for name in rules.standard_indicators),
             strict=True,
         )
     )

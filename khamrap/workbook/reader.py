@@ -40,8 +40,8 @@ from khamrap.thai.numbers import ThaiNumberError, parse_decimal, to_arabic_digit
 from khamrap.workbook.guard import WorkbookProblem, file_problem, workbook_guard
 from khamrap.workbook.layout import (
     DIRECTION_LABELS,
-    FLAG_YES,
     FIRST_DATA_ROW,
+    FLAG_YES,
     FORM_COLUMNS,
     FORM_INDEX,
     FORMAT_NAME,

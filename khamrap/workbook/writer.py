@@ -36,8 +36,8 @@ from khamrap.workbook.guard import MAX_SHEET_ROWS
 from khamrap.workbook.layout import (
     DEFAULT_UNITS,
     DIRECTION_LABELS,
-    FLAG_YES,
     FIRST_DATA_ROW,
+    FLAG_YES,
     FONT_NAME,
     FONT_SIZE,
     FORM_COLUMNS,

@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='framework',
             name='level5_change_ratio',
-            field=models.DecimalField(decimal_places=4, default=Decimal('3'), help_text='เกณฑ์ระดับ 5 ต้องดีขึ้นจากผลปีล่าสุดเกินกี่เท่าของการเปลี่ยนแปลงที่ดีที่สุดต่อปีในข้อมูลพื้นฐาน จึงถือว่าอาจเป็นไปไม่ได้', max_digits=7, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='อัตราส่วนความท้าทายของระดับ 5'),
+            field=models.DecimalField(decimal_places=4, default=Decimal('4'), help_text='เกณฑ์ระดับ 5 ต้องดีขึ้นจากผลปีล่าสุดเกินกี่เท่าของการเปลี่ยนแปลงที่ดีที่สุดต่อปีในข้อมูลพื้นฐาน จึงถือว่าอาจเป็นไปไม่ได้', max_digits=7, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='อัตราส่วนความท้าทายของระดับ 5'),
         ),
         migrations.AddField(
             model_name='framework',
