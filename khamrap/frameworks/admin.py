@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from khamrap.core.admin import AdministratorOnly
 from khamrap.frameworks.models import Dimension, FiscalYear, Framework, FrameworkIndicator, ReportRound
@@ -44,3 +45,32 @@ class FrameworkAdmin(AdministratorOnly, admin.ModelAdmin[Framework]):
     list_display = ["name_th", "fiscal_year", "organisation_kind", "scoring_method", "floor_score"]
     list_filter = ["fiscal_year", "organisation_kind"]
     inlines = [DimensionInline, IndicatorInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "fiscal_year",
+                    "organisation_kind",
+                    "name_th",
+                    "scoring_method",
+                    "floor_score",
+                    "not_reported_score",
+                    "requires_executive_approval",
+                    "notes",
+                ]
+            },
+        ),
+        (
+            _("เกณฑ์การตรวจความเหมาะสมอัตโนมัติ"),
+            {
+                "fields": [
+                    ("kpi_count_min", "kpi_count_max"),
+                    "kpi_weight_min",
+                    "criteria_step_ratio",
+                    "level5_change_ratio",
+                    "name_similarity",
+                ]
+            },
+        ),
+    ]

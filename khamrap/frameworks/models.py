@@ -4,7 +4,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.core.validators import MinValueValidator, validate_comma_separated_integer_list
+from django.core.validators import MaxValueValidator, MinValueValidator, validate_comma_separated_integer_list
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -112,6 +112,51 @@ class Framework(models.Model):
     )
     requires_executive_approval = models.BooleanField(_("ผู้ว่าราชการจังหวัดต้องอนุมัติก่อนส่ง"), default=True)
     notes = models.TextField(_("หมายเหตุ / ข้อสมมติ"), blank=True)
+    # The thresholds of the automatic appropriateness checks (docs/appropriateness.md).
+    kpi_count_min = models.PositiveSmallIntegerField(
+        _("จำนวนตัวชี้วัดย่อยขั้นต่ำ"),
+        default=3,
+        help_text=_("แผนที่มีตัวชี้วัดย่อยของตัวชี้วัดที่ 1 น้อยกว่านี้ ระบบจะแจ้งในผลการตรวจความเหมาะสม"),
+    )
+    kpi_count_max = models.PositiveSmallIntegerField(
+        _("จำนวนตัวชี้วัดย่อยขั้นสูง"),
+        default=30,
+        help_text=_("แผนที่มีตัวชี้วัดย่อยมากกว่านี้ ระบบจะแจ้งในผลการตรวจความเหมาะสม"),
+    )
+    kpi_weight_min = models.DecimalField(
+        _("น้ำหนักขั้นต่ำของตัวชี้วัดย่อย (ร้อยละ)"),
+        max_digits=7,
+        decimal_places=4,
+        default=Decimal(1),
+        validators=[MinValueValidator(Decimal(0))],
+        help_text=_("ตัวชี้วัดย่อยที่น้ำหนักน้อยกว่านี้ ระบบจะแจ้งว่าน้ำหนักน้อยเกินไป"),
+    )
+    criteria_step_ratio = models.DecimalField(
+        _("อัตราส่วนช่วงห่างของเกณฑ์"),
+        max_digits=7,
+        decimal_places=4,
+        default=Decimal(2),
+        validators=[MinValueValidator(Decimal(1))],
+        help_text=_("ช่วงห่างระหว่างเกณฑ์ที่กว้างที่สุดเกินกี่เท่าของช่วงที่แคบที่สุด จึงถือว่าเกณฑ์ไม่สม่ำเสมอ"),
+    )
+    level5_change_ratio = models.DecimalField(
+        _("อัตราส่วนความท้าทายของระดับ 5"),
+        max_digits=7,
+        decimal_places=4,
+        default=Decimal(4),
+        validators=[MinValueValidator(Decimal(0))],
+        help_text=_(
+            "เกณฑ์ระดับ 5 ต้องดีขึ้นจากผลปีล่าสุดเกินกี่เท่าของการเปลี่ยนแปลงที่ดีที่สุดต่อปีในข้อมูลพื้นฐาน จึงถือว่าอาจเป็นไปไม่ได้"
+        ),
+    )
+    name_similarity = models.DecimalField(
+        _("ความคล้ายของชื่อตัวชี้วัด"),
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0.6"),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
+        help_text=_("สัดส่วนคำที่ชื่อตัวชี้วัดสองตัวมีร่วมกัน (0 ถึง 1) ตั้งแต่ค่านี้ขึ้นไปถือว่าวัดสิ่งเดียวกัน เช่น 0.6 คือคำส่วนใหญ่ตรงกัน"),
+    )
 
     class Meta:
         ordering = ["fiscal_year", "organisation_kind"]

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext
+
 from khamrap.plans.models import Direction, KpiType
-from khamrap.plans.schema import KPI_FIELDS, KpiData, LevelData, PlanData, field_label
+from khamrap.plans.schema import FIELDS, KPI_FIELDS, KpiData, LevelData, PlanData, field_label
 
 SHOWN_LENGTH = 200
 
@@ -68,6 +70,8 @@ def shown_value(name: str, value: Any, *, limit: int | None = SHOWN_LENGTH) -> s
         return f"{value.normalize():f}"
     if name in _SHOW_CHOICE:
         return _SHOW_CHOICE[name](value)
+    if name in FIELDS and FIELDS[name].is_flag:
+        return gettext("ใช่") if value in (True, "True") else gettext("ไม่ใช่")
     text = str(value)
     return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
 

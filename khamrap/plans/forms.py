@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from khamrap.core.errors import in_language
 from khamrap.plans.models import Kpi, KpiType
@@ -22,6 +23,7 @@ from khamrap.scoring.bounds import MEASURE, NumberBounds
 from khamrap.thai.numbers import ThaiNumberError, parse_decimal
 from khamrap.thai.text import normalise
 
+FLAG_CHOICES = [("False", _("ไม่ใช่")), ("True", _("ใช่"))]
 NUMBER_TEXT_LENGTH = 40  # the longest number a person types, separators included
 
 
@@ -81,6 +83,15 @@ def _form_field(field: KpiField) -> forms.Field:
         return ThaiDecimalField(bounds=field.bounds, label=label)
     if field.choices is not None:
         return forms.ChoiceField(choices=field.choices.choices, label=label)
+    if field.is_flag:
+        # a dropdown, not a checkbox: it is always sent, so autosave can tell "no" from "not on this page"
+        return forms.TypedChoiceField(
+            choices=FLAG_CHOICES,
+            coerce=lambda value: value == "True",
+            empty_value=False,
+            required=False,
+            label=label,
+        )
     multiline = field.kind is Kind.LONG
     return ThaiTextField(multiline=multiline, max_length=field.max_length, label=label)
 

@@ -170,6 +170,7 @@ class Kpi(models.Model):
     collector_name = models.CharField(_("ผู้จัดเก็บข้อมูล"), max_length=200, blank=True)
     collector_phone = models.CharField(_("โทรศัพท์ผู้จัดเก็บข้อมูล"), max_length=60, blank=True)
     remarks = models.TextField(_("หมายเหตุ"), blank=True)
+    is_new = models.BooleanField(_("ตัวชี้วัดใหม่"), default=False)
 
     class Meta:
         ordering = ["plan", "position", "pk"]

@@ -48,6 +48,7 @@ class KpiData:
     collector_name: str = ""
     collector_phone: str = ""
     remarks: str = ""
+    is_new: bool = False
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ class Kind(StrEnum):
     PHONE = "phone"
     NUMBER = "number"
     CHOICE = "choice"
+    FLAG = "flag"  # yes or no: "ใช่" or blank in the workbook
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,10 @@ class KpiField:
     @property
     def is_number(self) -> bool:
         return self.kind is Kind.NUMBER
+
+    @property
+    def is_flag(self) -> bool:
+        return self.kind is Kind.FLAG
 
     @property
     def heading(self) -> str:
@@ -202,6 +208,16 @@ KPI_FIELDS: tuple[KpiField, ...] = (
         printed_with="collector_name",
     ),
     _long("remarks", "หมายเหตุ", "Remarks", detail=True),
+    KpiField(
+        "is_new",
+        Kind.FLAG,
+        "ตัวชี้วัดใหม่",
+        "New KPI",
+        heading_th="ตัวชี้วัดใหม่ (ไม่มีข้อมูลพื้นฐาน)",
+        width=16,
+        help_th="ตัวชี้วัดที่ไม่เคยเก็บข้อมูลมาก่อน จึงไม่มีข้อมูลพื้นฐานย้อนหลัง (ในไฟล์ Excel ใส่ 'ใช่' หรือเว้นว่าง)",
+        help_en="A KPI never measured before, so it has no baseline (in the workbook: 'ใช่' or blank)",
+    ),
 )
 FIELDS: dict[str, KpiField] = {f.name: f for f in KPI_FIELDS}
 # The web form's "details" section: the fields printed in the details table, and those printed with them.

@@ -63,6 +63,7 @@ def _thai_labels(choices: type[TextChoices]) -> dict[str, str]:
 
 
 KPI_TYPE_LABELS = _thai_labels(KpiType)
+FLAG_YES = "ใช่"  # a yes/no field's cell: "ใช่", or blank for no
 DIRECTION_LABELS = _thai_labels(Direction)
 
 

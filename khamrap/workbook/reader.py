@@ -41,6 +41,7 @@ from khamrap.workbook.guard import WorkbookProblem, file_problem, workbook_guard
 from khamrap.workbook.layout import (
     DIRECTION_LABELS,
     FIRST_DATA_ROW,
+    FLAG_YES,
     FORM_COLUMNS,
     FORM_INDEX,
     FORMAT_NAME,
@@ -161,6 +162,10 @@ def _choice(text: str, labels: dict[str, str]) -> str:
             return value
     return text
 
+
+# What a yes/no cell may hold (a typed TRUE reads back as a boolean, hence "true").
+FLAG_YESES = frozenset({FLAG_YES, "yes", "y", "true", "1", "✓", "x"})
+FLAG_NO = frozenset({"", "ไม่ใช่", "no", "n", "false", "0", "-"})
 
 # The longest text each column may hold: the registry's, and the names of issues and goals.
 MAX_LENGTHS: dict[str, int | None] = {
@@ -402,7 +407,27 @@ class _Reader:
         direction = _choice(text("direction"), DIRECTION_LABELS)
         if kpi_type == KpiType.MILESTONE and not direction:
             direction = Direction.HIGHER  # a milestone KPI's levels go up; the dropdown may be left empty
-        cells = {f.name: number(f.name) if f.is_number else text(f.name) for f in KPI_FIELDS if f.exported}
+
+        def flag(key: str) -> bool:
+            value = text(key)
+            if value.lower() in FLAG_NO:
+                return False
+            if value.lower() in FLAG_YESES:
+                return True
+            failed.add(key)
+            self.problem(
+                SHEET_FORM,
+                row,
+                form_letter(key),
+                f"{field_label(key)} ใส่ได้เฉพาะ '{FLAG_YES}' หรือเว้นว่าง (พบ \"{value}\")",
+            )
+            return False
+
+        cells = {
+            f.name: number(f.name) if f.is_number else flag(f.name) if f.is_flag else text(f.name)
+            for f in KPI_FIELDS
+            if f.exported
+        }
         return kpi_from_values({**cells, "kpi_type": kpi_type, "direction": direction}, code=code)
 
     @staticmethod

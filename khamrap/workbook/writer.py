@@ -21,13 +21,23 @@ from khamrap.core.errors import DomainError
 from khamrap.frameworks.models import FiscalYear
 from khamrap.orgs.selectors import plan_organisations
 from khamrap.plans.models import KpiType, Plan
-from khamrap.plans.schema import FIELDS, LEVELS, KpiData, LevelData, PlanData, field_label, kpi_values
+from khamrap.plans.schema import (
+    FIELDS,
+    KPI_FIELDS,
+    LEVELS,
+    KpiData,
+    LevelData,
+    PlanData,
+    field_label,
+    kpi_values,
+)
 from khamrap.plans.selectors import plan_or_blank, plan_tree
 from khamrap.workbook.guard import MAX_SHEET_ROWS
 from khamrap.workbook.layout import (
     DEFAULT_UNITS,
     DIRECTION_LABELS,
     FIRST_DATA_ROW,
+    FLAG_YES,
     FONT_NAME,
     FONT_SIZE,
     FORM_COLUMNS,
@@ -51,6 +61,7 @@ from khamrap.workbook.layout import (
     form_letter,
 )
 
+FLAG_FIELDS = tuple(f for f in KPI_FIELDS if f.is_flag and f.exported)
 _THIN = Side(style="thin", color="9AA5B8")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
@@ -236,6 +247,8 @@ def _kpi_cells(kpi: KpiData) -> dict[str, Any]:
     cells: dict[str, Any] = {"code": kpi.code, **kpi_values(kpi)}
     cells["kpi_type"] = KPI_TYPE_LABELS.get(kpi.kpi_type, kpi.kpi_type)
     cells["direction"] = DIRECTION_LABELS.get(kpi.direction, kpi.direction)
+    for field in FLAG_FIELDS:
+        cells[field.name] = FLAG_YES if cells[field.name] else None
     return {key: (value if value != "" else None) for key, value in cells.items()}
 
 
@@ -296,7 +309,8 @@ def _add_dropdowns(ws: Worksheet, *, unit_count: int) -> None:
         ("direction", f"={SHEET_LISTS}!$B$1:$B${len(DIRECTION_LABELS)}", "stop", "เลือกทิศทางจากรายการ"),
         ("unit", f"={SHEET_LISTS}!$C$1:$C${unit_count}", "warning", "หน่วยวัดนี้ไม่อยู่ในรายการ ใช้ต่อหรือไม่"),
     )
-    for key, formula, error_style, error in specs:
+    flags = tuple((f.name, f'"{FLAG_YES}"', "stop", f"ใส่ '{FLAG_YES}' หรือเว้นว่าง") for f in FLAG_FIELDS)
+    for key, formula, error_style, error in (*specs, *flags):
         validation = DataValidation(
             type="list",
             formula1=formula,

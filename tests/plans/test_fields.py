@@ -37,7 +37,9 @@ def test_the_registry_and_the_model_hold_the_same_fields() -> None:
 @pytest.mark.parametrize("field", KPI_FIELDS, ids=lambda f: f.name)
 def test_every_column_holds_every_value_the_registry_accepts(field) -> None:  # type: ignore[no-untyped-def]
     column = Kpi._meta.get_field(field.name)
-    if field.is_number:
+    if field.is_flag:
+        assert isinstance(column, models.BooleanField)
+    elif field.is_number:
         assert isinstance(column, models.DecimalField)
         assert column.decimal_places >= field.bounds.places
         assert column.max_digits - column.decimal_places >= field.bounds.integer_digits
@@ -59,7 +61,7 @@ def test_the_diff_compares_every_compared_field() -> None:
     for field in KPI_FIELDS:
         if not field.compared or field.choices:
             continue
-        value = Decimal(7) if field.is_number else "ข้อความใหม่"
+        value = Decimal(7) if field.is_number else True if field.is_flag else "ข้อความใหม่"
         if field.name.startswith(("baseline_", "criteria_")):
             group = "baselines" if field.name.startswith("baseline_") else "criteria"
             values = list(getattr(before, group))
@@ -162,3 +164,80 @@ def test_the_database_refuses_a_weight_out_of_bounds(plan: Plan, weight: Decimal
     with pytest.raises(IntegrityError), transaction.atomic():
         Kpi.objects.filter(pk=kpi.pk).update(weight=weight)
     assert Kpi.objects.get(pk=kpi.pk).weight == kpi.weight
+
+
+# --- the "new KPI" mark goes through every channel ---------------------------------------------------
+
+
+def test_the_new_mark_is_saved_from_the_web_form_and_cleared_again(plan: Plan, officer) -> None:  # type: ignore[no-untyped-def]
+    # given
+    kpi = Kpi.objects.get(plan=plan, code="1.1")
+    client = login(officer)
+    url = reverse("kpi-save", args=[2551, "50", kpi.pk])
+
+    # when
+    marked = client.post(url, {f"k{kpi.pk}-is_new": "True"}, HTTP_HX_REQUEST="true")
+    after_marking = Kpi.objects.get(pk=kpi.pk).is_new
+    cleared = client.post(url, {f"k{kpi.pk}-is_new": "False"}, HTTP_HX_REQUEST="true")
+
+    # then
+    assert (marked.status_code, cleared.status_code) == (200, 200)
+    assert after_marking is True
+    assert Kpi.objects.get(pk=kpi.pk).is_new is False
+    page = client.get(reverse("plan-detail", args=[2551, "50"])).content.decode()
+    assert f'name="k{kpi.pk}-is_new"' in page
+    assert "ตัวชี้วัดที่ไม่เคยเก็บข้อมูลมาก่อน จึงไม่มีข้อมูลพื้นฐานย้อนหลัง" in page
+
+
+def test_the_new_mark_goes_out_to_the_workbook_and_comes_back(plan: Plan, officer) -> None:  # type: ignore[no-untyped-def]
+    from khamrap.workbook.layout import FIRST_DATA_ROW, form_letter
+    from khamrap.workbook.reader import workbook_read
+
+    # given
+    Kpi.objects.filter(plan=plan, code="1.1").update(is_new=True)
+    letter = form_letter("is_new")
+
+    # when
+    data = workbook_export(plan=plan)
+    book = load_workbook(io.BytesIO(data))
+    read = workbook_read(data)
+
+    # then
+    assert book[SHEET_FORM][f"{letter}{FIRST_DATA_ROW}"].value == "ใช่"
+    assert book[SHEET_FORM][f"{letter}{FIRST_DATA_ROW + 1}"].value is None
+    assert [k.is_new for k in read.plan.kpis()] == [k.is_new for k in plan_tree(plan).kpis()]
+    assert read.plan.kpis()[0].is_new is True
+
+
+def test_the_workbook_refuses_a_new_mark_it_cannot_read(plan: Plan, officer) -> None:  # type: ignore[no-untyped-def]
+    from khamrap.workbook.layout import FIRST_DATA_ROW, form_letter
+    from khamrap.workbook.reader import workbook_read
+
+    book = load_workbook(io.BytesIO(workbook_export(plan=plan)))
+    letter = form_letter("is_new")
+    book[SHEET_FORM][f"{letter}{FIRST_DATA_ROW}"] = "บางที"
+    out = io.BytesIO()
+    book.save(out)
+
+    read = workbook_read(out.getvalue())
+
+    assert [(p.row, p.column, p.message_th) for p in read.problems] == [
+        (FIRST_DATA_ROW, letter, "ตัวชี้วัดใหม่ ใส่ได้เฉพาะ 'ใช่' หรือเว้นว่าง (พบ \"บางที\")")
+    ]
+
+
+def test_the_diff_and_the_history_show_the_new_mark_as_yes_or_no() -> None:
+    from khamrap.plans.diff import shown_value
+    from khamrap.plans.schema import GoalData, IssueData, PlanData
+
+    def tree(kpi: KpiData) -> PlanData:
+        return PlanData(issues=(IssueData("i", (GoalData("g", (kpi,)),)),))
+
+    [change] = plan_diff(
+        tree(KpiData(name="ก", uid="u1")), tree(KpiData(name="ก", uid="u1", is_new=True))
+    ).changed
+
+    assert [(f.field, f.old, f.new, f.stored_old, f.stored_new) for f in change.fields] == [
+        ("is_new", "ไม่ใช่", "ใช่", "False", "True")
+    ]
+    assert shown_value("is_new", "True") == "ใช่"
