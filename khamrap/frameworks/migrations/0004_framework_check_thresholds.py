@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('frameworks', '0002_fiscal_year_reminder_days'),
+        ('frameworks', '0003_fiscal_year_submission_window_changes'),
     ]
 
     operations = [
