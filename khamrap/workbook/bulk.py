@@ -8,7 +8,7 @@ names; zip members are read through the capped inflater of :mod:`khamrap.core.zi
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -18,7 +18,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy
 
 from khamrap.accounts.models import User
-from khamrap.core.errors import DomainError
+from khamrap.core.errors import DomainError, in_language
 from khamrap.core.zips import ZipRefused, read_member
 from khamrap.frameworks.models import FiscalYear
 from khamrap.orgs.models import Organisation
@@ -31,8 +31,9 @@ from khamrap.plans.models import (
     WorkbookUpload,
     WorkbookUploadStatus,
 )
+from khamrap.plans.schema import field_label
 from khamrap.plans.selectors import plan_or_blank
-from khamrap.workbook.guard import WorkbookProblem, file_problem
+from khamrap.workbook.guard import WorkbookProblem, file_problem, problem_message, too_large
 from khamrap.workbook.importer import WorkbookImporter
 from khamrap.workbook.reader import workbook_read
 
@@ -50,6 +51,7 @@ class ImportLine:
     status: str
     org_code: str = ""
     message_th: str = ""
+    message_en: str = ""
     problems: tuple[dict[str, Any], ...] = ()
     summary: dict[str, Any] = field(default_factory=dict)
 
@@ -63,6 +65,7 @@ class ImportLine:
             "status": self.status,
             "org_code": self.org_code,
             "message_th": self.message_th,
+            "message_en": self.message_en,
             "problems": list(self.problems),
             "counts": self.summary.get("counts", {}),
             "badge": OUTCOME_BADGES.get(self.status, "none"),
@@ -82,33 +85,44 @@ def line_status_label(status: str) -> str:
     return str(_LINE_LABELS.get(status, gettext_lazy("ล้มเหลว")))
 
 
-def problem_text(problem: dict[str, Any]) -> str:
+def problem_text(problem: dict[str, Any], language: str | None = "th") -> str:
+    """A stored problem as one line: ``sheet!cell: message``, the message in ``language``."""
+    message = problem_message(problem, language)
     if not problem.get("sheet"):
-        return str(problem["message_th"])
+        return message
     cell = f"{problem.get('column') or ''}{problem.get('row') or ''}"
-    return (
-        f"{problem['sheet']}!{cell}: {problem['message_th']}"
-        if cell
-        else f"{problem['sheet']}: {problem['message_th']}"
-    )
+    return f"{problem['sheet']}!{cell}: {message}" if cell else f"{problem['sheet']}: {message}"
+
+
+def line_message(line: Mapping[str, Any], language: str | None = "th") -> str:
+    """A stored line's outcome (``ImportLine.as_dict``) in ``language``; older lines have only Thai."""
+    return in_language(line["message_th"], line.get("message_en") or line["message_th"], language)
 
 
 def _line(name: str, upload: WorkbookUpload, org_code: str) -> ImportLine:
     counts = upload.summary.get("counts", {})
-    change_text = (
-        f"เพิ่ม {counts.get('added', 0)} แก้ไข {counts.get('changed', 0)} ลบ {counts.get('removed', 0)} ตัวชี้วัด"
-    )
+    added, changed, removed = (counts.get(k, 0) for k in ("added", "changed", "removed"))
+    change_th = f"เพิ่ม {added} แก้ไข {changed} ลบ {removed} ตัวชี้วัด"
+    change_en = f"{added} KPIs added, {changed} changed, {removed} removed"
     messages = {
-        WorkbookUploadStatus.ACCEPTED: f"นำเข้าแล้ว: {change_text}",
-        WorkbookUploadStatus.UNCHANGED: "ไม่มีการเปลี่ยนแปลง",
-        WorkbookUploadStatus.DRY_RUN: f"ตรวจแล้ว ผ่าน (ยังไม่บันทึก): {change_text}",
-        WorkbookUploadStatus.REFUSED: f"ไม่ผ่านการตรวจสอบ {len(upload.problems)} ปัญหา",
+        WorkbookUploadStatus.ACCEPTED: (f"นำเข้าแล้ว: {change_th}", f"Imported: {change_en}"),
+        WorkbookUploadStatus.UNCHANGED: ("ไม่มีการเปลี่ยนแปลง", "No change"),
+        WorkbookUploadStatus.DRY_RUN: (
+            f"ตรวจแล้ว ผ่าน (ยังไม่บันทึก): {change_th}",
+            f"Checked, passed (nothing saved): {change_en}",
+        ),
+        WorkbookUploadStatus.REFUSED: (
+            f"ไม่ผ่านการตรวจสอบ {len(upload.problems)} ปัญหา",
+            f"Refused: {len(upload.problems)} problem{'s' if len(upload.problems) != 1 else ''}",
+        ),
     }
+    message_th, message_en = messages.get(WorkbookUploadStatus(upload.status), ("", ""))
     return ImportLine(
         name=name,
         status=upload.status,
         org_code=org_code,
-        message_th=messages.get(WorkbookUploadStatus(upload.status), ""),
+        message_th=message_th,
+        message_en=message_en,
         problems=tuple(upload.problems),
         summary=upload.summary,
     )
@@ -150,23 +164,33 @@ class Batch:
     def run(self, name: str, data: bytes) -> ImportLine:
         read = workbook_read(data)
         if read.refused or read.fiscal_year is None or read.org_code is None:
-            problems = read.problems or [file_problem("ไม่พบปีงบประมาณหรือหน่วยงานในไฟล์")]
+            problems = read.problems or [
+                file_problem("ไม่พบปีงบประมาณหรือหน่วยงานในไฟล์", "The file names no fiscal year or organisation")
+            ]
             return self.refused(name, data, problems)
         if self.fiscal_year is not None and read.fiscal_year != self.fiscal_year.year:
-            message = (
+            wrong_year = file_problem(
                 f"ไฟล์นี้เป็นแบบฟอร์มของปีงบประมาณ พ.ศ. {read.fiscal_year} "
-                f"แต่กำลังนำเข้าในปีงบประมาณ พ.ศ. {self.fiscal_year.year}"
+                f"แต่กำลังนำเข้าในปีงบประมาณ พ.ศ. {self.fiscal_year.year}",
+                f"This file is the form of fiscal year {read.fiscal_year} B.E., but it is being imported in "
+                f"fiscal year {self.fiscal_year.year} B.E.",
             )
-            return self.refused(name, data, [file_problem(message), *read.problems], read.org_code)
+            return self.refused(name, data, [wrong_year, *read.problems], read.org_code)
         fiscal_year = self.fiscal_years.get(read.fiscal_year)
         organisation = self.organisations.get(read.org_code)
         if fiscal_year is None or organisation is None:
             missing = (
-                f"ไม่พบปีงบประมาณ พ.ศ. {read.fiscal_year} ในระบบ"
+                file_problem(
+                    f"ไม่พบปีงบประมาณ พ.ศ. {read.fiscal_year} ในระบบ",
+                    f"There is no fiscal year {read.fiscal_year} B.E. in the system",
+                )
                 if fiscal_year is None
-                else f"ไม่พบหน่วยงานรหัส '{read.org_code}' ในระบบ"
+                else file_problem(
+                    f"ไม่พบหน่วยงานรหัส '{read.org_code}' ในระบบ",
+                    f"There is no organisation coded '{read.org_code}' in the system",
+                )
             )
-            return self.refused(name, data, [file_problem(missing), *read.problems], read.org_code)
+            return self.refused(name, data, [missing, *read.problems], read.org_code)
         plan = plan_or_blank(fiscal_year=fiscal_year, organisation=organisation)
         importer = WorkbookImporter(
             plan=plan, data=data, filename=name, actor=self.actor, channel=self.channel
@@ -174,21 +198,30 @@ class Batch:
         validation = importer.validate(read=read)
         if validation.ok and validation.conflicts and not self.force:
             return self.refused(
-                name, data, [file_problem(stale_message(validation.conflicts))], read.org_code, plan=plan
+                name, data, [file_problem(*stale_message(validation.conflicts))], read.org_code, plan=plan
             )
         if self.dry_run:
             return _line(name, importer.run(dry_run=True, read=read), read.org_code)
         return _line(name, importer.apply(validation, allow_conflicts=self.force), read.org_code)
 
 
-def stale_message(since: list[dict[str, str]]) -> str:
-    """Why a file downloaded before later edits is refused: the fields changed since that it would replace."""
-    shown = "; ".join(f"{c['code'] or '-'} {c['label']} ({c['by']})" for c in since[:10])
-    more = f" และอีก {len(since) - 10} รายการ" if len(since) > 10 else ""
+def stale_message(since: list[dict[str, str]]) -> tuple[str, str]:
+    """Why a file downloaded before later edits is refused, in Thai and English: the changes made since
+    that it would replace."""
+
+    def shown(language: str) -> str:
+        return "; ".join(
+            f"{c['code'] or '-'} {field_label(c['field'], language)} ({c['by']})" for c in since[:10]
+        )
+
+    more = len(since) - 10
     return (
         "แบบฟอร์มในระบบมีการแก้ไขหลังจากดาวน์โหลดไฟล์นี้: "
-        f"{shown}{more} — ไฟล์นี้จะแทนที่การแก้ไขเหล่านั้น จึงยังไม่นำเข้า "
-        "(ดาวน์โหลดแบบฟอร์มใหม่ หรือใช้ --force ถ้าต้องการแทนที่)"
+        f"{shown('th')}{f' และอีก {more} รายการ' if more > 0 else ''} — ไฟล์นี้จะแทนที่การแก้ไขเหล่านั้น "
+        "จึงยังไม่นำเข้า (ดาวน์โหลดแบบฟอร์มใหม่ หรือใช้ --force ถ้าต้องการแทนที่)",
+        "The plan was changed after this file was downloaded: "
+        f"{shown('en')}{f' and {more} more' if more > 0 else ''} — the file would replace those changes, so "
+        "it is not imported (download the form again, or use --force to replace them)",
     )
 
 
@@ -216,13 +249,14 @@ def _member_bytes(source: IO[bytes], info: ZipInfo) -> bytes | WorkbookProblem:
     """A member's bytes through the capped inflater, never more than the workbook size limit."""
     limit = settings.KHAMRAP_MAX_WORKBOOK_BYTES
     if info.file_size > limit:
-        return file_problem(
-            f"ไฟล์มีขนาด {info.file_size / 1024 / 1024:,.1f} MB เกินกว่าที่รับได้ ({limit / 1024 / 1024:,.0f} MB)"
-        )
+        return file_problem(*too_large(info.file_size, limit))
     try:
         return read_member(source, info, cap=limit)
     except ZipRefused:
-        return file_problem("แตกไฟล์นี้ออกจาก zip ไม่ได้ (ไฟล์เสียหาย ถูกเข้ารหัส หรือขยายตัวผิดปกติ)")
+        return file_problem(
+            "แตกไฟล์นี้ออกจาก zip ไม่ได้ (ไฟล์เสียหาย ถูกเข้ารหัส หรือขยายตัวผิดปกติ)",
+            "This file cannot be taken out of the zip (damaged, encrypted or expanding abnormally)",
+        )
 
 
 def archive_lines(batch: Batch, source: IO[bytes], prefix: str) -> Iterator[ImportLine]:
@@ -261,16 +295,22 @@ def import_paths(
     for path in _expand(paths):
         name = str(path)
         if not path.is_file():
-            lines.append(batch.refused(name, b"", [file_problem("ไม่พบไฟล์นี้")]))
+            lines.append(batch.refused(name, b"", [file_problem("ไม่พบไฟล์นี้", "This file was not found")]))
             continue
         if path.suffix.lower() == ".zip":
             try:
                 with path.open("rb") as source:
                     lines += archive_lines(batch, source, prefix=f"{name}:")
             except (BadZipFile, OSError):
-                lines.append(batch.refused(name, b"", [file_problem("ไฟล์ zip นี้เสียหายหรือไม่ใช่ไฟล์ zip")]))
+                lines.append(
+                    batch.refused(
+                        name,
+                        b"",
+                        [file_problem("ไฟล์ zip นี้เสียหายหรือไม่ใช่ไฟล์ zip", "This zip is damaged or not a zip")],
+                    )
+                )
             except DomainError as error:
-                lines.append(batch.refused(name, b"", [file_problem(error.message_th)]))
+                lines.append(batch.refused(name, b"", [file_problem(error.message_th, error.message_en)]))
             continue
         with path.open("rb") as handle:
             data = handle.read(limit + 1)  # an oversized file is refused by the guard without reading it all

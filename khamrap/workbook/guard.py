@@ -2,7 +2,7 @@
 
 Hostile files (an executable renamed, a zip bomb, macros, formulas, 100,000 rows) are refused within a
 memory and time bound: the zip's declared sizes are never trusted, members are inflated a chunk at a time
-against one budget, and sheet XML is scanned as a stream. Every refusal is a Thai sentence.
+against one budget, and sheet XML is scanned as a stream. Every refusal is a Thai sentence with its English.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import html
 import io
 import re
 import struct
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from zipfile import BadZipFile, ZipFile, ZipInfo
@@ -19,6 +19,7 @@ from zipfile import BadZipFile, ZipFile, ZipInfo
 from django.conf import settings
 from openpyxl.utils import get_column_letter
 
+from khamrap.core.errors import in_language
 from khamrap.core.zips import Budget, ZipRefusalReason, ZipRefused, inflate
 
 MAX_SHEET_ROWS = 2_000
@@ -36,7 +37,8 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 
 @dataclass(frozen=True)
 class WorkbookProblem:
-    """One thing wrong with the workbook: where (sheet, row, Excel column letter) and what, in Thai.
+    """One thing wrong with the workbook: where (sheet, row, Excel column letter) and what, in Thai and
+    English. The sheet, row and column are shown beside the message in either language.
 
     A problem with the file as a whole has an empty ``sheet``, ``row`` None and an empty ``column``.
     """
@@ -45,9 +47,19 @@ class WorkbookProblem:
     row: int | None
     column: str
     message_th: str
+    message_en: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {"sheet": self.sheet, "row": self.row, "column": self.column, "message_th": self.message_th}
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "message_th": self.message_th,
+            "message_en": self.message_en,
+        }
+
+    def message(self, language: str | None = "th") -> str:
+        return in_language(self.message_th, self.message_en, language)
 
     @property
     def where(self) -> str:
@@ -57,8 +69,22 @@ class WorkbookProblem:
         return f"แผ่น '{self.sheet}' {cell}".strip()
 
 
-def file_problem(message_th: str) -> WorkbookProblem:
-    return WorkbookProblem("", None, "", message_th)
+def file_problem(message_th: str, message_en: str) -> WorkbookProblem:
+    return WorkbookProblem("", None, "", message_th, message_en)
+
+
+def problem_message(problem: Mapping[str, Any], language: str | None = "th") -> str:
+    """A stored problem's message (``WorkbookProblem.as_dict``) in ``language``; problems stored before
+    they carried English show their Thai."""
+    return in_language(problem["message_th"], problem.get("message_en") or problem["message_th"], language)
+
+
+def too_large(size: int, limit: int) -> tuple[str, str]:
+    """Why a file of ``size`` bytes is refused, in Thai and English."""
+    return (
+        f"ไฟล์มีขนาด {size / 1024 / 1024:,.1f} MB เกินกว่าที่รับได้ ({limit / 1024 / 1024:,.0f} MB)",
+        f"The file is {size / 1024 / 1024:,.1f} MB, more than the {limit / 1024 / 1024:,.0f} MB accepted",
+    )
 
 
 # --- the guard: look at the raw zip before any parser does ---------------------------------------
@@ -70,25 +96,67 @@ class _Refusal(Exception):
         self.problems = problems
 
 
-def _refuse(message_th: str) -> _Refusal:
-    return _Refusal([file_problem(message_th)])
+def _refuse(message: tuple[str, str]) -> _Refusal:
+    return _Refusal([file_problem(*message)])
 
 
-NOT_XLSX = "ไฟล์นี้ไม่ใช่ไฟล์ Excel (.xlsx) กรุณาใช้แบบฟอร์มที่ดาวน์โหลดจากระบบ แล้วบันทึกเป็น .xlsx"
-ZIP_BOMB = "ไฟล์นี้ขยายตัวเมื่อแตกไฟล์มากผิดปกติ (ลักษณะของ zip bomb) ระบบจึงไม่เปิดอ่าน แบบฟอร์มปกติมีขนาดเล็กกว่านี้มาก"
+NOT_XLSX = (
+    "ไฟล์นี้ไม่ใช่ไฟล์ Excel (.xlsx) กรุณาใช้แบบฟอร์มที่ดาวน์โหลดจากระบบ แล้วบันทึกเป็น .xlsx",
+    "This file is not an Excel workbook (.xlsx); use the form downloaded from the system and save it as .xlsx",
+)
+ZIP_BOMB = (
+    "ไฟล์นี้ขยายตัวเมื่อแตกไฟล์มากผิดปกติ (ลักษณะของ zip bomb) ระบบจึงไม่เปิดอ่าน แบบฟอร์มปกติมีขนาดเล็กกว่านี้มาก",
+    "This file expands abnormally when unzipped (like a zip bomb), so it is not opened; a real form is far smaller",
+)
 MACROS = (
-    "ไฟล์นี้มีมาโคร (VBA/Excel 4.0) ระบบไม่รับไฟล์ที่มีมาโคร กรุณาบันทึกเป็น 'สมุดงาน Excel (.xlsx)' ที่ไม่มีมาโคร แล้วอัปโหลดใหม่"
+    "ไฟล์นี้มีมาโคร (VBA/Excel 4.0) ระบบไม่รับไฟล์ที่มีมาโคร กรุณาบันทึกเป็น 'สมุดงาน Excel (.xlsx)' ที่ไม่มีมาโคร แล้วอัปโหลดใหม่",
+    "This file contains macros (VBA/Excel 4.0), which are not accepted; save it as an 'Excel Workbook (.xlsx)'"
+    " without macros and upload it again",
 )
 
 _MAGIC = (
-    (b"MZ", "ไฟล์นี้เป็นโปรแกรมของ Windows (.exe/.dll) ที่ตั้งชื่อเป็นไฟล์ Excel ระบบไม่รับไฟล์นี้"),
-    (b"\x7fELF", "ไฟล์นี้เป็นโปรแกรม (ELF ของ Linux) ที่ตั้งชื่อเป็นไฟล์ Excel ระบบไม่รับไฟล์นี้"),
-    (b"\xcf\xfa\xed\xfe", "ไฟล์นี้เป็นโปรแกรม (Mach-O ของ macOS) ที่ตั้งชื่อเป็นไฟล์ Excel ระบบไม่รับไฟล์นี้"),
-    (b"#!", "ไฟล์นี้เป็นสคริปต์โปรแกรม ไม่ใช่ไฟล์ Excel ระบบไม่รับไฟล์นี้"),
-    (b"%PDF", "ไฟล์นี้เป็น PDF ไม่ใช่ไฟล์ Excel (.xlsx) กรุณาใช้แบบฟอร์มที่ดาวน์โหลดจากระบบ"),
+    (
+        b"MZ",
+        (
+            "ไฟล์นี้เป็นโปรแกรมของ Windows (.exe/.dll) ที่ตั้งชื่อเป็นไฟล์ Excel ระบบไม่รับไฟล์นี้",
+            "This file is a Windows program (.exe/.dll) named as an Excel file; it is not accepted",
+        ),
+    ),
+    (
+        b"\x7fELF",
+        (
+            "ไฟล์นี้เป็นโปรแกรม (ELF ของ Linux) ที่ตั้งชื่อเป็นไฟล์ Excel ระบบไม่รับไฟล์นี้",
+            "This file is a program (Linux ELF) named as an Excel file; it is not accepted",
+        ),
+    ),
+    (
+        b"\xcf\xfa\xed\xfe",
+        (
+            "ไฟล์นี้เป็นโปรแกรม (Mach-O ของ macOS) ที่ตั้งชื่อเป็นไฟล์ Excel ระบบไม่รับไฟล์นี้",
+            "This file is a program (macOS Mach-O) named as an Excel file; it is not accepted",
+        ),
+    ),
+    (
+        b"#!",
+        (
+            "ไฟล์นี้เป็นสคริปต์โปรแกรม ไม่ใช่ไฟล์ Excel ระบบไม่รับไฟล์นี้",
+            "This file is a program script, not an Excel file; it is not accepted",
+        ),
+    ),
+    (
+        b"%PDF",
+        (
+            "ไฟล์นี้เป็น PDF ไม่ใช่ไฟล์ Excel (.xlsx) กรุณาใช้แบบฟอร์มที่ดาวน์โหลดจากระบบ",
+            "This file is a PDF, not an Excel workbook (.xlsx); use the form downloaded from the system",
+        ),
+    ),
     (
         b"\xd0\xcf\x11\xe0",
-        "ไฟล์นี้เป็น Excel รุ่นเก่า (.xls) หรือไฟล์ที่ตั้งรหัสผ่านไว้ กรุณาเปิดแล้วบันทึกเป็น .xlsx โดยไม่ตั้งรหัสผ่าน",
+        (
+            "ไฟล์นี้เป็น Excel รุ่นเก่า (.xls) หรือไฟล์ที่ตั้งรหัสผ่านไว้ กรุณาเปิดแล้วบันทึกเป็น .xlsx โดยไม่ตั้งรหัสผ่าน",
+            "This file is an old Excel file (.xls) or protected by a password; open it and save it as .xlsx"
+            " without a password",
+        ),
     ),
 )
 
@@ -120,20 +188,34 @@ def _column_number(letters: bytes) -> int:
 _ZIP_REFUSALS = {
     ZipRefusalReason.BOMB: ZIP_BOMB,
     ZipRefusalReason.UNDECLARED: ZIP_BOMB,
-    ZipRefusalReason.ENCRYPTED: "ไฟล์นี้ถูกเข้ารหัสหรือตั้งรหัสผ่านไว้ กรุณาบันทึกใหม่โดยไม่ตั้งรหัสผ่าน",
-    ZipRefusalReason.DAMAGED: "ไฟล์นี้เสียหาย (ข้อมูลที่บีบอัดไว้อ่านไม่ได้) กรุณาบันทึกใหม่แล้วอัปโหลดอีกครั้ง",
+    ZipRefusalReason.ENCRYPTED: (
+        "ไฟล์นี้ถูกเข้ารหัสหรือตั้งรหัสผ่านไว้ กรุณาบันทึกใหม่โดยไม่ตั้งรหัสผ่าน",
+        "This file is encrypted or protected by a password; save it again without a password",
+    ),
+    ZipRefusalReason.DAMAGED: (
+        "ไฟล์นี้เสียหาย (ข้อมูลที่บีบอัดไว้อ่านไม่ได้) กรุณาบันทึกใหม่แล้วอัปโหลดอีกครั้ง",
+        "This file is damaged (its compressed data cannot be read); save it again and upload it again",
+    ),
     ZipRefusalReason.NOT_A_ZIP: NOT_XLSX,
-    ZipRefusalReason.METHOD: "ไฟล์นี้บีบอัดด้วยวิธีที่ไฟล์ Excel ไม่ใช้ กรุณาบันทึกใหม่เป็น .xlsx",
+    ZipRefusalReason.METHOD: (
+        "ไฟล์นี้บีบอัดด้วยวิธีที่ไฟล์ Excel ไม่ใช้ กรุณาบันทึกใหม่เป็น .xlsx",
+        "This file is compressed in a way Excel files never are; save it again as .xlsx",
+    ),
 }
 
 
 def _member_chunks(data: bytes, info: ZipInfo, budget: Budget, cap: int | None = None) -> Iterator[bytes]:
-    """The member's bytes through the capped inflater, its refusals said in Thai."""
+    """The member's bytes through the capped inflater, its refusals said in Thai and English."""
     try:
         yield from inflate(data, info, cap=cap, budget=budget)
     except ZipRefused as refused:
         if refused.reason is ZipRefusalReason.TOO_BIG:
-            raise _refuse(f"ส่วนประกอบ '{info.filename}' ของไฟล์มีขนาดใหญ่ผิดปกติ ระบบจึงไม่เปิดอ่าน") from None
+            raise _refuse(
+                (
+                    f"ส่วนประกอบ '{info.filename}' ของไฟล์มีขนาดใหญ่ผิดปกติ ระบบจึงไม่เปิดอ่าน",
+                    f"The part '{info.filename}' of the file is abnormally large, so the file is not opened",
+                )
+            ) from None
         raise _refuse(_ZIP_REFUSALS[refused.reason]) from None
 
 
@@ -205,13 +287,21 @@ class _SheetScan:
     def _check(self) -> None:
         if self.max_row > MAX_SHEET_ROWS:
             raise _refuse(
-                f"แผ่น '{self.sheet}' มีข้อมูลเกิน {MAX_SHEET_ROWS:,} แถว ซึ่งมากกว่าที่แบบฟอร์มรับได้ "
-                "กรุณาลบแถวที่ไม่ใช้ออก (แบบฟอร์มหนึ่งหน่วยงานมีตัวชี้วัดไม่กี่สิบแถว)"
+                (
+                    f"แผ่น '{self.sheet}' มีข้อมูลเกิน {MAX_SHEET_ROWS:,} แถว ซึ่งมากกว่าที่แบบฟอร์มรับได้ "
+                    "กรุณาลบแถวที่ไม่ใช้ออก (แบบฟอร์มหนึ่งหน่วยงานมีตัวชี้วัดไม่กี่สิบแถว)",
+                    f"Sheet '{self.sheet}' has more than {MAX_SHEET_ROWS:,} rows, more than the form takes; "
+                    "delete the unused rows (one organisation's form has a few dozen KPI rows)",
+                )
             )
         if self.max_column > MAX_SHEET_COLUMNS or self.cells > MAX_SHEET_CELLS:
             raise _refuse(
-                f"แผ่น '{self.sheet}' มีข้อมูลมากเกินกว่าแบบฟอร์มปกติ "
-                f"(ไม่เกิน {MAX_SHEET_COLUMNS} คอลัมน์ และ {MAX_SHEET_CELLS:,} เซลล์) กรุณาลบส่วนที่ไม่ใช้ออก"
+                (
+                    f"แผ่น '{self.sheet}' มีข้อมูลมากเกินกว่าแบบฟอร์มปกติ "
+                    f"(ไม่เกิน {MAX_SHEET_COLUMNS} คอลัมน์ และ {MAX_SHEET_CELLS:,} เซลล์) กรุณาลบส่วนที่ไม่ใช้ออก",
+                    f"Sheet '{self.sheet}' holds more than a form does (at most {MAX_SHEET_COLUMNS} columns and "
+                    f"{MAX_SHEET_CELLS:,} cells); delete what is not used",
+                )
             )
 
 
@@ -313,11 +403,9 @@ def workbook_guard(data: bytes) -> list[WorkbookProblem]:
 def _guard(data: bytes) -> None:
     max_bytes = settings.KHAMRAP_MAX_WORKBOOK_BYTES
     if len(data) > max_bytes:
-        raise _refuse(
-            f"ไฟล์มีขนาด {len(data) / 1024 / 1024:,.1f} MB เกินกว่าที่รับได้ ({max_bytes / 1024 / 1024:,.0f} MB)"
-        )
+        raise _refuse(too_large(len(data), max_bytes))
     if not data:
-        raise _refuse("ไฟล์ว่างเปล่า กรุณาเลือกไฟล์แบบฟอร์มที่บันทึกแล้ว")
+        raise _refuse(("ไฟล์ว่างเปล่า กรุณาเลือกไฟล์แบบฟอร์มที่บันทึกแล้ว", "The file is empty; choose a saved form"))
     for magic, message in _MAGIC:
         if data.startswith(magic):
             raise _refuse(message)
@@ -348,9 +436,19 @@ def _guard(data: bytes) -> None:
     if re.search(r"macroEnabled|vbaProject|macrosheet", content_types, re.IGNORECASE):
         raise _refuse(MACROS)
     if "wordprocessingml" in content_types:
-        raise _refuse("ไฟล์นี้เป็นเอกสาร Word ไม่ใช่ไฟล์ Excel (.xlsx)")
+        raise _refuse(
+            (
+                "ไฟล์นี้เป็นเอกสาร Word ไม่ใช่ไฟล์ Excel (.xlsx)",
+                "This file is a Word document, not an Excel workbook (.xlsx)",
+            )
+        )
     if "presentationml" in content_types:
-        raise _refuse("ไฟล์นี้เป็นงานนำเสนอ PowerPoint ไม่ใช่ไฟล์ Excel (.xlsx)")
+        raise _refuse(
+            (
+                "ไฟล์นี้เป็นงานนำเสนอ PowerPoint ไม่ใช่ไฟล์ Excel (.xlsx)",
+                "This file is a PowerPoint presentation, not an Excel workbook (.xlsx)",
+            )
+        )
     if "xl/workbook.xml" not in names or not re.search(
         r"spreadsheetml\.(sheet|template)\.main\+xml", content_types
     ):
@@ -380,12 +478,18 @@ def _formula_problems(scan: _SheetScan) -> list[WorkbookProblem]:
                 row,
                 column,
                 "เซลล์นี้มีสูตรคำนวณ ระบบไม่รับไฟล์ที่มีสูตร กรุณาพิมพ์ค่าแทน หรือคัดลอกแล้ววางแบบค่า (วางแบบพิเศษ → ค่า)",
+                "This cell holds a formula, which is not accepted; type the value instead, or copy and paste"
+                " values only (Paste Special → Values)",
             )
         )
     if scan.formula_count > len(scan.formulas):
         problems.append(
             WorkbookProblem(
-                scan.sheet, None, "", f"แผ่นนี้มีสูตรคำนวณอีก {scan.formula_count - len(scan.formulas):,} เซลล์"
+                scan.sheet,
+                None,
+                "",
+                f"แผ่นนี้มีสูตรคำนวณอีก {scan.formula_count - len(scan.formulas):,} เซลล์",
+                f"This sheet holds formulas in {scan.formula_count - len(scan.formulas):,} more cells",
             )
         )
     return problems

@@ -150,11 +150,11 @@ class WorkbookImporter:
 
     def _rule_problems(self) -> list[WorkbookProblem]:
         if not can_import_plan(self.actor, self.plan.organisation):
-            return [file_problem(EDIT_PLAN.message_th)]
+            return [file_problem(EDIT_PLAN.message_th, EDIT_PLAN.message_en)]
         try:
             plan_require_editable(self.plan)
         except DomainError as error:
-            return [file_problem(error.message_th)]
+            return [file_problem(error.message_th, error.message_en)]
         return []
 
     def apply(self, validation: Validation, *, allow_conflicts: bool = True) -> WorkbookUpload:
@@ -204,7 +204,11 @@ class WorkbookImporter:
                 self.plan = unsaved  # the plan stored for this import was rolled back with it
             if self.upload is not None and isinstance(error, DomainError):
                 raise  # confirming a pending upload: the officer is told, the upload stays as it was
-            problems = error.problems if isinstance(error, _Refused) else [file_problem(error.message_th)]
+            problems = (
+                error.problems
+                if isinstance(error, _Refused)
+                else [file_problem(error.message_th, error.message_en)]
+            )
             return self.record(WorkbookUploadStatus.REFUSED, problems=problems)
 
     def preview(self) -> WorkbookUpload:
@@ -347,12 +351,17 @@ def _ownership_problems(plan: Plan, read: WorkbookRead) -> list[WorkbookProblem]
     if read.fiscal_year == plan.fiscal_year.year and read.org_code == plan.organisation.code:
         return []
     owner = Organisation.objects.filter(code=read.org_code).first()
-    owner_name = owner.name_th if owner else f"หน่วยงานรหัส {read.org_code}"
+    owner_th = owner.name_th if owner else f"หน่วยงานรหัส {read.org_code}"
+    owner_en = (owner.name_en or owner.name_th) if owner else f"the organisation coded {read.org_code}"
+    here = plan.organisation
     return [
         file_problem(
-            f"ไฟล์นี้เป็นแบบฟอร์มของ{owner_name} ปีงบประมาณ พ.ศ. {read.fiscal_year} "
-            f"แต่กำลังนำเข้าให้{plan.organisation.name_th} ปีงบประมาณ พ.ศ. {plan.fiscal_year.year} "
-            "กรุณาดาวน์โหลดแบบฟอร์มของหน่วยงานนี้"
+            f"ไฟล์นี้เป็นแบบฟอร์มของ{owner_th} ปีงบประมาณ พ.ศ. {read.fiscal_year} "
+            f"แต่กำลังนำเข้าให้{here.name_th} ปีงบประมาณ พ.ศ. {plan.fiscal_year.year} "
+            "กรุณาดาวน์โหลดแบบฟอร์มของหน่วยงานนี้",
+            f"This file is the form of {owner_en} for fiscal year {read.fiscal_year} B.E., but it is being "
+            f"imported for {here.name_en or here.name_th}, fiscal year {plan.fiscal_year.year} B.E.; "
+            "download this organisation's form",
         )
     ]
 

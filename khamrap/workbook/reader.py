@@ -18,6 +18,7 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from khamrap.core.errors import in_language
 from khamrap.plans.models import Direction, KpiType
 from khamrap.plans.schema import (
     CODE_LENGTH,
@@ -101,7 +102,10 @@ def workbook_read(data: bytes, *, engine: str = "calamine") -> WorkbookRead:
     try:
         sheets = _load_sheets(data, engine)
     except Exception:  # the engines raise their own types for files they cannot read
-        problem = file_problem("อ่านไฟล์นี้ไม่ได้ ไฟล์อาจเสียหาย กรุณาเปิดแล้วบันทึกเป็น .xlsx ใหม่อีกครั้ง")
+        problem = file_problem(
+            "อ่านไฟล์นี้ไม่ได้ ไฟล์อาจเสียหาย กรุณาเปิดแล้วบันทึกเป็น .xlsx ใหม่อีกครั้ง",
+            "This file cannot be read and may be damaged; open it and save it as .xlsx again",
+        )
         return WorkbookRead(
             fiscal_year=None, org_code=None, plan=PlanData(), problems=[problem], refused=True
         )
@@ -124,33 +128,46 @@ def cell_text(value: Any) -> str:
 
 
 class _CellError(Exception):
-    pass
+    def __init__(self, message_th: str, message_en: str) -> None:
+        super().__init__(message_th)
+        self.message_th = message_th
+        self.message_en = message_en
 
 
-def cell_decimal(value: Any, label: str, field: KpiField) -> Decimal | None:
-    """A number cell as an exact Decimal within ``field``'s bounds; raises ``_CellError`` in Thai."""
+def cell_decimal(value: Any, label: str, field: KpiField, label_en: str = "") -> Decimal | None:
+    """A number cell as an exact Decimal within ``field``'s bounds; raises ``_CellError`` in Thai and
+    English (``label`` and ``label_en`` name the cell)."""
+    label_en = label_en or label
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
-        raise _CellError(f"{label} ต้องเป็นตัวเลข (พบค่า {'TRUE' if value else 'FALSE'})")
+        found = "TRUE" if value else "FALSE"
+        raise _CellError(
+            f"{label} ต้องเป็นตัวเลข (พบค่า {found})", f"{label_en} must be a number (found {found})"
+        )
     if isinstance(value, datetime | date | time | timedelta):
         raise _CellError(
-            f"{label} ต้องเป็นตัวเลข แต่เซลล์นี้เป็นวันที่หรือเวลา (Excel อาจแปลงให้เอง) กรุณาจัดรูปแบบเซลล์เป็นตัวเลขแล้วพิมพ์ใหม่"
+            f"{label} ต้องเป็นตัวเลข แต่เซลล์นี้เป็นวันที่หรือเวลา (Excel อาจแปลงให้เอง) กรุณาจัดรูปแบบเซลล์เป็นตัวเลขแล้วพิมพ์ใหม่",
+            f"{label_en} must be a number, but this cell is a date or time (Excel may have converted it); "
+            "format the cell as a number and type it again",
         )
     if isinstance(value, int):
         number = Decimal(value)
     elif isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
-            raise _CellError(f"{label} ต้องเป็นตัวเลข")
+            raise _CellError(f"{label} ต้องเป็นตัวเลข", f"{label_en} must be a number")
         number = Decimal(repr(value))  # the shortest text that round-trips: 12.5, not 12.4999…
     else:
         try:
             number = parse_decimal(str(value))
         except ThaiNumberError:
-            raise _CellError(f'{label} ต้องเป็นตัวเลข (พบ "{str(value).strip()}")') from None
-    problem = number_problem(field, number, label_th=label)
+            found = str(value).strip()
+            raise _CellError(
+                f'{label} ต้องเป็นตัวเลข (พบ "{found}")', f'{label_en} must be a number (found "{found}")'
+            ) from None
+    problem = number_problem(field, number, label_th=label, label_en=label_en)
     if problem is not None:
-        raise _CellError(problem[0])
+        raise _CellError(*problem)
     return number
 
 
@@ -218,8 +235,8 @@ class _Reader:
         self.form_readable = True  # False when the form sheet is missing or its columns moved
         self.revision: int | None = None
 
-    def problem(self, sheet: str, row: int | None, column: str, message: str) -> None:
-        self.problems.append(WorkbookProblem(sheet, row, column, message))
+    def problem(self, sheet: str, row: int | None, column: str, message_th: str, message_en: str) -> None:
+        self.problems.append(WorkbookProblem(sheet, row, column, message_th, message_en))
 
     def read(self) -> WorkbookRead:
         fiscal_year, org_code, uid_by_row, uid_by_code = self._meta()
@@ -243,24 +260,46 @@ class _Reader:
         grid = self.sheets.get(SHEET_META)
         if grid is None:
             self.problem(
-                "", None, "", "ไม่พบข้อมูลระบบ (แผ่น meta) ในไฟล์ กรุณาดาวน์โหลดแบบฟอร์มจากระบบแล้วกรอกในไฟล์นั้น"
+                "",
+                None,
+                "",
+                "ไม่พบข้อมูลระบบ (แผ่น meta) ในไฟล์ กรุณาดาวน์โหลดแบบฟอร์มจากระบบแล้วกรอกในไฟล์นั้น",
+                "The file has no system data (the meta sheet); download the form from the system and fill that in",
             )
             return None, None, {}, {}
         values = {
             cell_text(row[0]): cell_text(row[1]) for row in grid[: META_FIRST_KPI_ROW - 1] if len(row) >= 2
         }
         if values.get("format") != FORMAT_NAME:
-            self.problem("", None, "", "ไฟล์นี้ไม่ใช่แบบฟอร์มเจรจาที่ดาวน์โหลดจากระบบ กรุณาดาวน์โหลดแบบฟอร์มใหม่")
+            self.problem(
+                "",
+                None,
+                "",
+                "ไฟล์นี้ไม่ใช่แบบฟอร์มเจรจาที่ดาวน์โหลดจากระบบ กรุณาดาวน์โหลดแบบฟอร์มใหม่",
+                "This file is not a negotiation form downloaded from the system; download the form again",
+            )
             return None, None, {}, {}
         if values.get("version") != str(FORMAT_VERSION):
-            self.problem("", None, "", "แบบฟอร์มนี้เป็นรุ่นเก่าที่ระบบไม่รองรับแล้ว กรุณาดาวน์โหลดแบบฟอร์มใหม่แล้วกรอกอีกครั้ง")
+            self.problem(
+                "",
+                None,
+                "",
+                "แบบฟอร์มนี้เป็นรุ่นเก่าที่ระบบไม่รองรับแล้ว กรุณาดาวน์โหลดแบบฟอร์มใหม่แล้วกรอกอีกครั้ง",
+                "This form is an old version the system no longer reads; download the form again and fill it in",
+            )
         revision_text = values.get("revision", "")
         self.revision = int(revision_text) if revision_text.isdigit() else None
         year_text = to_arabic_digits(values.get("fiscal_year", ""))
         fiscal_year = int(year_text) if year_text.isdigit() else None
         org_code = values.get("organisation") or None
         if fiscal_year is None or org_code is None:
-            self.problem("", None, "", "ข้อมูลระบบในไฟล์ไม่ครบ (ปีงบประมาณหรือหน่วยงาน) กรุณาดาวน์โหลดแบบฟอร์มใหม่")
+            self.problem(
+                "",
+                None,
+                "",
+                "ข้อมูลระบบในไฟล์ไม่ครบ (ปีงบประมาณหรือหน่วยงาน) กรุณาดาวน์โหลดแบบฟอร์มใหม่",
+                "The file's system data is incomplete (fiscal year or organisation); download the form again",
+            )
         uid_by_row: dict[tuple[int, str], str] = {}
         uid_by_code: dict[str, str] = {}
         codes_seen: set[str] = set()
@@ -281,7 +320,13 @@ class _Reader:
     def _form(self, fiscal_year: int | None) -> list[_FormRow]:
         grid = self.sheets.get(SHEET_FORM)
         if grid is None:
-            self.problem("", None, "", f"ไม่พบแผ่นงาน '{SHEET_FORM}' ในไฟล์ (ห้ามเปลี่ยนชื่อหรือลบแผ่นงาน)")
+            self.problem(
+                "",
+                None,
+                "",
+                f"ไม่พบแผ่นงาน '{SHEET_FORM}' ในไฟล์ (ห้ามเปลี่ยนชื่อหรือลบแผ่นงาน)",
+                f"The file has no sheet '{SHEET_FORM}' (sheets must not be renamed or deleted)",
+            )
             self.form_readable = False
             return []
         if not self._headers_ok(grid, fiscal_year):
@@ -300,6 +345,8 @@ class _Reader:
                     row_number,
                     get_column_letter(column + 1),
                     "มีข้อมูลนอกคอลัมน์ของแบบฟอร์ม ระบบไม่นำเข้า กรุณาย้ายไปไว้ในคอลัมน์ที่ถูกต้องหรือลบออก",
+                    "There is data outside the form's columns, which is not imported; move it to the right "
+                    "column or delete it",
                 )
             texts = {key: cell_text(values[FORM_INDEX[key]]) for key in ("issue", "goal")}
             has_kpi = any(cell_text(values[FORM_INDEX[key]]) for key in KPI_KEYS)
@@ -312,10 +359,18 @@ class _Reader:
                 goal = texts["goal"]
             if not issue:
                 failed.add("issue")
-                self.problem(SHEET_FORM, row_number, form_letter("issue"), "กรุณาระบุประเด็นยุทธศาสตร์")
+                self.problem(
+                    SHEET_FORM,
+                    row_number,
+                    form_letter("issue"),
+                    "กรุณาระบุประเด็นยุทธศาสตร์",
+                    "Enter the strategic issue",
+                )
             if has_kpi and not goal:
                 failed.add("goal")
-                self.problem(SHEET_FORM, row_number, form_letter("goal"), "กรุณาระบุเป้าประสงค์")
+                self.problem(
+                    SHEET_FORM, row_number, form_letter("goal"), "กรุณาระบุเป้าประสงค์", "Enter the goal"
+                )
             for key, text in (("issue", issue), ("goal", goal)):
                 self._check_length(row_number, key, text, failed)
             kpi = self._kpi(row_number, values, failed, codes, fiscal_year) if has_kpi else None
@@ -336,7 +391,11 @@ class _Reader:
                 if not text.startswith("ข้อมูลพื้นฐาน"):
                     columns_ok = False
                     self.problem(
-                        SHEET_FORM, HEADER_ROW, letter, f"หัวคอลัมน์ต้องเป็น 'ข้อมูลพื้นฐาน ปี พ.ศ. ...' (พบ '{text}')"
+                        SHEET_FORM,
+                        HEADER_ROW,
+                        letter,
+                        f"หัวคอลัมน์ต้องเป็น 'ข้อมูลพื้นฐาน ปี พ.ศ. ...' (พบ '{text}')",
+                        f"The column heading must be 'ข้อมูลพื้นฐาน ปี พ.ศ. ...' (found '{text}')",
                     )
                     continue
                 year_match = re.search(r"[0-9]{4}", to_arabic_digits(text))
@@ -345,22 +404,33 @@ class _Reader:
                 expected = expected_years[int(column.key[-1]) - 1]
                 if year_match is None or int(year_match.group()) != expected:
                     found = year_match.group() if year_match else "ไม่ระบุปี"
+                    found_en = year_match.group() if year_match else "no year"
                     self.problem(
                         SHEET_FORM,
                         HEADER_ROW,
                         letter,
                         f"ปีของข้อมูลพื้นฐานต้องเป็น พ.ศ. {expected} (พบ {found}) เพราะข้อมูลพื้นฐานของ"
                         f"ปีงบประมาณ พ.ศ. {fiscal_year} คือผลของปี {expected_years[0]}–{expected_years[2]}",
+                        f"The baseline year must be {expected} B.E. (found {found_en}): the baseline of fiscal "
+                        f"year {fiscal_year} B.E. is the results of {expected_years[0]}–{expected_years[2]}",
                     )
             elif re.sub(r"\s+", " ", text) != column.label:
                 columns_ok = False
-                self.problem(SHEET_FORM, HEADER_ROW, letter, f"หัวคอลัมน์ต้องเป็น '{column.label}' (พบ '{text}')")
+                self.problem(
+                    SHEET_FORM,
+                    HEADER_ROW,
+                    letter,
+                    f"หัวคอลัมน์ต้องเป็น '{column.label}' (พบ '{text}')",
+                    f"The column heading must be '{column.label}' (found '{text}')",
+                )
         if not columns_ok:
             self.problem(
                 SHEET_FORM,
                 HEADER_ROW,
                 "",
                 "คอลัมน์ของแบบฟอร์มถูกย้าย เพิ่ม หรือลบ ระบบจึงไม่อ่านข้อมูลในแผ่นนี้ กรุณาดาวน์โหลดแบบฟอร์มใหม่แล้วคัดลอกข้อมูลลงไป",
+                "The form's columns were moved, added or deleted, so this sheet is not read; download the form "
+                "again and copy the data into it",
             )
         return columns_ok
 
@@ -368,9 +438,12 @@ class _Reader:
         limit = MAX_LENGTHS.get(key)
         if limit is not None and len(text) > limit and key not in failed:
             failed.add(key)
-            label = field_label(key)
             self.problem(
-                SHEET_FORM, row, form_letter(key), f"{label} ยาวได้ไม่เกิน {limit:,} ตัวอักษร (มี {len(text):,})"
+                SHEET_FORM,
+                row,
+                form_letter(key),
+                f"{field_label(key)} ยาวได้ไม่เกิน {limit:,} ตัวอักษร (มี {len(text):,})",
+                f"{field_label(key, 'en')} may be at most {limit:,} characters long (it has {len(text):,})",
             )
 
     def _kpi(
@@ -384,11 +457,14 @@ class _Reader:
         def number(key: str) -> Decimal | None:
             try:
                 return cell_decimal(
-                    values[FORM_INDEX[key]], self._number_label(key, fiscal_year), FIELDS[key]
+                    values[FORM_INDEX[key]],
+                    self._number_label(key, fiscal_year),
+                    FIELDS[key],
+                    self._number_label(key, fiscal_year, "en"),
                 )
             except _CellError as error:
                 failed.add(key)
-                self.problem(SHEET_FORM, row, form_letter(key), str(error))
+                self.problem(SHEET_FORM, row, form_letter(key), error.message_th, error.message_en)
                 return None
 
         code = text("code")
@@ -400,6 +476,7 @@ class _Reader:
                     row,
                     form_letter("code"),
                     f"รหัสตัวชี้วัด {code} ซ้ำกับแถวที่ {codes[code]} กรุณาตั้งรหัสที่ไม่ซ้ำกัน",
+                    f"KPI no. {code} is the same as in row {codes[code]}; give each KPI its own number",
                 )
             else:
                 codes[code] = row
@@ -431,17 +508,24 @@ class _Reader:
         return kpi_from_values({**cells, "kpi_type": kpi_type, "direction": direction}, code=code)
 
     @staticmethod
-    def _number_label(key: str, fiscal_year: int | None) -> str:
+    def _number_label(key: str, fiscal_year: int | None, language: str = "th") -> str:
         if key.startswith("baseline_") and fiscal_year:
-            return f"ข้อมูลพื้นฐานปี {baseline_years(fiscal_year)[int(key[-1]) - 1]}"
-        return field_label(key)
+            year = baseline_years(fiscal_year)[int(key[-1]) - 1]
+            return in_language(f"ข้อมูลพื้นฐานปี {year}", f"Baseline {year} B.E.", language)
+        return field_label(key, language)
 
     # the milestone sheet
 
     def _milestones(self) -> dict[str, _MilestoneRow]:
         grid = self.sheets.get(SHEET_MILESTONES)
         if grid is None:
-            self.problem("", None, "", f"ไม่พบแผ่นงาน '{SHEET_MILESTONES}' ในไฟล์ (ห้ามเปลี่ยนชื่อหรือลบแผ่นงาน)")
+            self.problem(
+                "",
+                None,
+                "",
+                f"ไม่พบแผ่นงาน '{SHEET_MILESTONES}' ในไฟล์ (ห้ามเปลี่ยนชื่อหรือลบแผ่นงาน)",
+                f"The file has no sheet '{SHEET_MILESTONES}' (sheets must not be renamed or deleted)",
+            )
             return {}
         header = _padded(grid[HEADER_ROW - 1], len(MILESTONE_COLUMNS)) if len(grid) >= HEADER_ROW else []
         for index, column in enumerate(MILESTONE_COLUMNS):
@@ -452,6 +536,7 @@ class _Reader:
                     HEADER_ROW,
                     get_column_letter(index + 1),
                     f"หัวคอลัมน์ต้องเป็น '{column.label}' (พบ '{found}') ระบบจึงไม่อ่านข้อมูลในแผ่นนี้",
+                    f"The column heading must be '{column.label}' (found '{found}'), so this sheet is not read",
                 )
                 return {}
         rows: dict[str, _MilestoneRow] = {}
@@ -468,6 +553,7 @@ class _Reader:
                     row_number,
                     milestone_letter("code"),
                     "กรุณาระบุรหัสตัวชี้วัด (ตัวชี้วัดที่) ให้ตรงกับแผ่น 'แบบฟอร์ม'",
+                    f"Enter the KPI no. (ตัวชี้วัดที่) as in the sheet '{SHEET_FORM}'",
                 )
                 continue
             if code in rows:
@@ -476,6 +562,7 @@ class _Reader:
                     row_number,
                     milestone_letter("code"),
                     f"ตัวชี้วัด {code} มีคำอธิบายระดับซ้ำกับแถวที่ {rows[code].row} กรุณารวมไว้แถวเดียว",
+                    f"KPI {code} has its levels described again (also in row {rows[code].row}); keep them in one row",
                 )
                 continue
             levels = tuple(parse_level_cell(text, n) for n, text in cells.items() if text)
@@ -486,6 +573,8 @@ class _Reader:
                         row_number,
                         milestone_letter(f"level_{lv.level}"),
                         f"ระดับ {lv.level}: บรรทัดแรกต้องเป็นคำอธิบายระดับ (บรรทัดที่ขึ้นต้นด้วย - คือขั้นตอนย่อย)",
+                        f"Level {lv.level}: the first line must describe the level (lines starting with - are "
+                        "sub-steps)",
                     )
             rows[code] = _MilestoneRow(row=row_number, levels=tuple(lv for lv in levels if lv.description))
         return rows
@@ -508,6 +597,7 @@ class _Reader:
                     milestone.row,
                     milestone_letter("code"),
                     f"ไม่พบตัวชี้วัด {code} ในแผ่น '{SHEET_FORM}' กรุณาตรวจรหัสตัวชี้วัด",
+                    f"KPI {code} is not in the sheet '{SHEET_FORM}'; check the KPI no.",
                 )
             elif form_row.kpi is not None and form_row.kpi.kpi_type == KpiType.QUANTITATIVE:
                 self.problem(
@@ -516,6 +606,8 @@ class _Reader:
                     milestone_letter("code"),
                     f"ตัวชี้วัด {code} เป็นประเภทเชิงปริมาณ จึงไม่มีคำอธิบายระดับ "
                     "กรุณาเปลี่ยนประเภทเป็นระดับความสำเร็จ หรือลบแถวนี้",
+                    f"KPI {code} is quantitative, so it has no level descriptions; change its type to "
+                    "milestone or delete this row",
                 )
         result = []
         used: set[str] = set()
@@ -555,6 +647,13 @@ class _Reader:
                     else f"ตัวชี้วัด {kpi.code} เป็นประเภทระดับความสำเร็จ แต่ยังไม่มีคำอธิบายระดับ 1–5 "
                     f"ในแผ่น '{SHEET_MILESTONES}'"
                 ),
+                (
+                    "A milestone KPI needs a KPI no. (ตัวชี้วัดที่) to describe its levels in the sheet "
+                    f"'{SHEET_MILESTONES}'"
+                    if not kpi.code
+                    else f"KPI {kpi.code} is a milestone KPI but levels 1–5 are not described in the sheet "
+                    f"'{SHEET_MILESTONES}'"
+                ),
             )
             form_row.failed.update(f"level_{n}" for n in LEVELS)
         for found in kpi_problems(kpi):
@@ -562,10 +661,16 @@ class _Reader:
                 continue
             if found.field.startswith("level_"):
                 assert milestone is not None
-                self.problem(SHEET_MILESTONES, milestone.row, milestone_letter(found.field), found.message_th)
+                self.problem(
+                    SHEET_MILESTONES,
+                    milestone.row,
+                    milestone_letter(found.field),
+                    found.message_th,
+                    found.message_en,
+                )
             else:
                 key = "criteria_1" if found.field == "criteria" else found.field
-                self.problem(SHEET_FORM, form_row.row, form_letter(key), found.message_th)
+                self.problem(SHEET_FORM, form_row.row, form_letter(key), found.message_th, found.message_en)
 
 
 def _tree(rows: list[_FormRow]) -> PlanData:

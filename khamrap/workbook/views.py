@@ -5,6 +5,8 @@ organisation's own officers; the bulk import is the administrator's. Anyone else
 year or organisation 404.
 """
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -30,8 +32,15 @@ from khamrap.frameworks.selectors import fiscal_year_get
 from khamrap.plans.editing import plan_get_or_create
 from khamrap.plans.lookup import PlanPage, plan_page
 from khamrap.plans.models import BulkImport, BulkImportStatus, WorkbookUpload
+from khamrap.plans.schema import field_labels
 from khamrap.plans.selectors import plan_or_blank
-from khamrap.workbook.bulk import bulk_imports_recent, line_status_label, workbook_uploads_recent
+from khamrap.workbook.bulk import (
+    bulk_imports_recent,
+    line_message,
+    line_status_label,
+    problem_text,
+    workbook_uploads_recent,
+)
 from khamrap.workbook.guard import XLSX_CONTENT_TYPE
 from khamrap.workbook.importer import WorkbookImporter, workbook_upload_confirm, workbook_upload_undo
 from khamrap.workbook.tasks import bulk_import_create, bulk_import_from_files
@@ -119,6 +128,7 @@ def _upload_page(
         and last_import.summary.get("revision_after") == plan_now.revision
         else None,
         "recent": recent,
+        "labels": field_labels(get_language()),
         "max_megabytes": settings.KHAMRAP_MAX_WORKBOOK_BYTES // (1024 * 1024),
     }
     return render(request, "workbook/upload.html", context, status=status)
@@ -217,7 +227,17 @@ def bulk_import_detail(request: AuthenticatedRequest, year: int, pk: int) -> Htt
         "bulk": bulk,
         "running": bulk.status in {BulkImportStatus.QUEUED, BulkImportStatus.RUNNING},
         "percent": (100 * bulk.processed // bulk.total) if bulk.total else 0,
-        "lines": [{**line, "status_label": line_status_label(line["status"])} for line in bulk.results],
+        "lines": [_shown_line(line, get_language()) for line in bulk.results],
     }
     template = "workbook/bulk_progress.html" if request.htmx else "workbook/bulk_detail.html"
     return render(request, template, context)
+
+
+def _shown_line(line: dict[str, Any], language: str | None) -> dict[str, Any]:
+    """A bulk import's line as the page shows it: its outcome and problems in the page's language."""
+    return {
+        **line,
+        "status_label": line_status_label(line["status"]),
+        "message": line_message(line, language),
+        "problem_texts": [problem_text(p, language) for p in line["problems"]],
+    }

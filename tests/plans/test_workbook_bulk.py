@@ -91,6 +91,35 @@ def test_a_bulk_import_runs_on_the_task_queue_with_progress_and_results(
     assert "ตรวจแล้ว 3 จาก 3 ไฟล์" in part and "virus.xlsx" in part
 
 
+def test_the_bulk_results_show_in_the_pages_language(
+    fy2551: FiscalYear, opdc_admin: User, disks: bytes
+) -> None:
+    # given a bulk dry run with a renamed executable among the workbooks
+    bulk = bulk_import_create(
+        fiscal_year=fy2551, archive=io.BytesIO(disks), original_name="d.zip", actor=opdc_admin, dry_run=True
+    )
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    url = reverse("bulk-import-detail", args=[2551, bulk.pk])
+    thai = login(opdc_admin)
+    english = login(opdc_admin)
+    english.post(reverse("set_language"), {"language": "en", "next": "/"})
+
+    # when both look at the results
+    shown_th = thai.get(url, HTTP_HX_REQUEST="true").content.decode()
+    shown_en = english.get(url, HTTP_HX_REQUEST="true").content.decode()
+
+    # then each reads the outcome and the problem in its own language
+    assert "ไม่ผ่านการตรวจสอบ 1 ปัญหา" in shown_th
+    assert "<li>ไฟล์นี้เป็นโปรแกรมของ Windows (.exe/.dll) ที่ตั้งชื่อเป็นไฟล์ Excel ระบบไม่รับไฟล์นี้</li>" in shown_th
+    assert "Refused: 1 problem" in shown_en
+    assert "Checked, passed (nothing saved): 8 KPIs added, 0 changed, 0 removed" in shown_en
+    assert (
+        "<li>This file is a Windows program (.exe/.dll) named as an Excel file; it is not accepted</li>"
+        in shown_en
+    )
+    assert "ไม่ผ่านการตรวจสอบ" not in shown_en
+
+
 def test_a_bulk_dry_run_reports_and_writes_no_plan(fy2551, opdc_admin, disks: bytes) -> None:  # type: ignore[no-untyped-def]
     bulk = bulk_import_create(
         fiscal_year=fy2551, archive=io.BytesIO(disks), original_name="d.zip", actor=opdc_admin, dry_run=True

@@ -126,6 +126,24 @@ def test_import_plans_of_a_zip_with_a_bad_file_exits_one_and_imports_the_good_on
     assert Kpi.objects.get(plan=plan, code="1.1").target == 6
 
 
+def test_import_plans_speaks_english_when_asked(plan: Plan, tmp_path: Path) -> None:
+    good = _export(tmp_path, "50")
+    _set_target(good, 3, 6)
+    bad = _export(tmp_path, "50", name="bad.xlsx")
+    wb = load_workbook(bad)
+    wb[SHEET_FORM]["F3"] = "ห้า"
+    wb.save(bad)
+
+    status, lines = _import(str(bad), str(good), "--dry-run", "--language", "en")
+
+    assert status == 1
+    assert lines == [
+        f'refused   {bad}  [50]  Refused: 1 problem: แบบฟอร์ม!F3: Weight must be a number (found "ห้า")',
+        f"dry_run   {good}  [50]  Checked, passed (nothing saved): 0 KPIs added, 1 changed, 0 removed",
+        "2 files: 1 dry_run, 1 refused",
+    ]
+
+
 def test_import_plans_dry_run_checks_everything_and_writes_nothing(plan: Plan, tmp_path: Path) -> None:
     path = _export(tmp_path, "50")
     _set_target(path, 3, 6)

@@ -257,6 +257,8 @@ def test_a_workbook_of_another_province_is_refused_and_nothing_is_written(
             "column": "",
             "message_th": "ไฟล์นี้เป็นแบบฟอร์มของลำพูน ปีงบประมาณ พ.ศ. 2551 แต่กำลังนำเข้าให้เชียงใหม่ "
             "ปีงบประมาณ พ.ศ. 2551 กรุณาดาวน์โหลดแบบฟอร์มของหน่วยงานนี้",
+            "message_en": "This file is the form of Lamphun for fiscal year 2551 B.E., but it is being imported "
+            "for Chiang Mai, fiscal year 2551 B.E.; download this organisation's form",
         }
     ]
     assert _state(plan) == before

@@ -4,8 +4,10 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from khamrap.accounts.models import User
@@ -167,6 +169,64 @@ def test_an_upload_with_mistakes_shows_the_whole_problem_table(plan: Plan, offic
     )
     assert '<td>แบบฟอร์ม</td><td class="num">4</td><td>D</td><td>กรุณาระบุชื่อตัวชี้วัด</td>' in body
     assert plan_tree(plan) == tree
+
+
+def test_an_upload_with_mistakes_in_english_shows_each_problem_in_english_with_sheet_row_and_column(
+    plan: Plan, officer: User
+) -> None:
+    # given an English page
+    client = login(officer)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    data = _edit(client.get(DOWNLOAD).content, {"F3": "ห้า", "D4": None})
+
+    # when
+    body = client.post(UPLOAD, {"workbook": _file(data)}).content.decode()
+
+    # then: the same table, each message in English, and the problems stored in both languages
+    assert (
+        '<td>แบบฟอร์ม</td><td class="num">3</td><td>F</td><td>Weight must be a number (found &quot;ห้า&quot;)</td>'
+        in body
+    )
+    assert '<td>แบบฟอร์ม</td><td class="num">4</td><td>D</td><td>The KPI needs a name</td>' in body
+    assert "ต้องเป็นตัวเลข" not in body
+    stored = WorkbookUpload.objects.get().problems
+    assert [(p["sheet"], p["row"], p["column"], p["message_th"], p["message_en"]) for p in stored] == [
+        ("แบบฟอร์ม", 3, "F", 'น้ำหนัก ต้องเป็นตัวเลข (พบ "ห้า")', 'Weight must be a number (found "ห้า")'),
+        ("แบบฟอร์ม", 4, "D", "กรุณาระบุชื่อตัวชี้วัด", "The KPI needs a name"),
+    ]
+
+
+def test_a_problem_stored_before_it_carried_english_shows_its_thai_on_an_english_page(
+    plan: Plan, officer: User
+) -> None:
+    # given a refused upload recorded with Thai messages only
+    client = login(officer)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    client.post(UPLOAD, {"workbook": _file(b"MZ" + b"\x00" * 64)})
+    upload = WorkbookUpload.objects.get()
+    WorkbookUpload.objects.filter(pk=upload.pk).update(
+        problems=[{"sheet": "แบบฟอร์ม", "row": 3, "column": "F", "message_th": "น้ำหนัก ต้องเป็นตัวเลข"}]
+    )
+    upload.refresh_from_db()
+
+    # when the page shows it
+    with translation.override("en"):
+        html = render_to_string("workbook/result.html", {"upload": upload})
+
+    # then
+    assert '<td>แบบฟอร์ม</td><td class="num">3</td><td>F</td><td>น้ำหนัก ต้องเป็นตัวเลข</td>' in html
+
+
+def test_a_hostile_file_is_refused_in_english_on_an_english_page(plan: Plan, officer: User) -> None:
+    client = login(officer)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+
+    body = client.post(UPLOAD, {"workbook": _file(b"MZ" + b"\x00" * 64)}).content.decode()
+
+    assert (
+        "<td>This file is a Windows program (.exe/.dll) named as an Excel file; it is not accepted</td>"
+        in body
+    )
 
 
 def test_an_unchanged_upload_says_so(plan: Plan, officer) -> None:  # type: ignore[no-untyped-def]

@@ -5,13 +5,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from khamrap.workbook.bulk import PROBLEMS_SHOWN_PER_LINE, import_paths, problem_text
+from khamrap.core.errors import in_language
+from khamrap.workbook.bulk import PROBLEMS_SHOWN_PER_LINE, import_paths, line_message, problem_text
 
 
 class Command(BaseCommand):
     help = (
         "Import negotiation-form workbooks (files, folders or zips), each into the plan its meta sheet "
-        "names. Prints one line per file; exit status 1 if any file was refused."
+        "names. Prints one line per file, in Thai or with --language en in English; exit status 1 if any file was "
+        "refused."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -22,15 +24,20 @@ class Command(BaseCommand):
             action="store_true",
             help="import a file even when its plan was changed after the file was downloaded (those changes are replaced)",
         )
+        parser.add_argument(
+            "--language", choices=["th", "en"], default="th", help="the language of the outcomes and problems"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         lines = import_paths(options["paths"], dry_run=options["dry_run"], force=options["force"])
+        language = options["language"]
         for line in lines:
-            text = f"{line.status:<9} {line.name}  [{line.org_code or '-'}]  {line.message_th}"
+            text = f"{line.status:<9} {line.name}  [{line.org_code or '-'}]  {line_message(line.as_dict(), language)}"
             if line.refused:
-                shown = [problem_text(p) for p in line.problems[:PROBLEMS_SHOWN_PER_LINE]]
+                shown = [problem_text(p, language) for p in line.problems[:PROBLEMS_SHOWN_PER_LINE]]
                 more = len(line.problems) - len(shown)
-                text += ": " + "; ".join(shown) + (f"; และอีก {more} ปัญหา" if more > 0 else "")
+                rest = in_language(f"; และอีก {more} ปัญหา", f"; and {more} more", language)
+                text += ": " + "; ".join(shown) + (rest if more > 0 else "")
             self.stdout.write(text)
         counts = Counter(line.status for line in lines)
         self.stdout.write(
