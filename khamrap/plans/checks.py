@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
+from khamrap.core.errors import in_language
 from khamrap.frameworks.models import FiscalYear, Framework, FrameworkIndicator
 from khamrap.orgs.models import Organisation
 from khamrap.plans.models import Goal, Kpi, MilestoneLevel, Plan, StrategicIssue
@@ -24,6 +25,7 @@ from khamrap.scoring.checks import (
     IssueFacts,
     KpiFacts,
     PlanFacts,
+    Severity,
     plan_findings,
 )
 from khamrap.thai.words import content_words
@@ -107,6 +109,38 @@ def plan_findings_of(plan: Plan, *, tree: PlanData | None = None) -> tuple[Findi
         tree = plan_tree(plan) if plan.pk else PlanData()
     rules = check_rules_for(fiscal_year=plan.fiscal_year, organisation=plan.organisation)
     return plan_findings(plan_facts(tree), rules)
+
+
+@dataclass(frozen=True)
+class ShownFinding:
+    """A finding as a page shows it: in the reader's language, with its severity's label."""
+
+    rule: str
+    severity: str
+    severity_label: str
+    message: str
+    kpi_uid: str
+    kpi_code: str
+    issue: str
+
+    @classmethod
+    def of(cls, finding: Finding, language: str | None) -> "ShownFinding":
+        return cls(
+            rule=str(finding.rule),
+            severity=str(finding.severity),
+            severity_label=in_language(*SEVERITY_LABELS[finding.severity], language),
+            message=in_language(finding.message_th, finding.message_en, language),
+            kpi_uid=finding.kpi_uid,
+            kpi_code=finding.kpi_code,
+            issue=finding.issue,
+        )
+
+
+SEVERITY_LABELS: dict[Severity, tuple[str, str]] = {
+    Severity.ERROR: ("ต้องแก้ไข", "Error"),
+    Severity.WARNING: ("ควรทบทวน", "Warning"),
+    Severity.INFO: ("ข้อสังเกต", "Note"),
+}
 
 
 @dataclass(frozen=True)

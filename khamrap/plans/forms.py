@@ -88,7 +88,7 @@ def _form_field(field: KpiField) -> forms.Field:
         return forms.TypedChoiceField(
             choices=FLAG_CHOICES,
             coerce=lambda value: value == "True",
-            empty_value=False,
+            empty_value=False,  # type: ignore[arg-type]
             required=False,
             label=label,
         )

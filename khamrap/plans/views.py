@@ -21,6 +21,7 @@ from khamrap.accounts.decorators import signed_in
 from khamrap.core.errors import DomainError
 from khamrap.frameworks.selectors import expected_plan_weight
 from khamrap.plans import editing, submission
+from khamrap.plans.checks import ShownFinding, plan_findings_of
 from khamrap.plans.forms import KpiForm, NameForm, NewKpiForm
 from khamrap.plans.lookup import plan_page
 from khamrap.plans.models import Goal, Kpi, StrategicIssue
@@ -80,6 +81,8 @@ def plan_detail(request: AuthenticatedRequest, year: int, org: str) -> HttpRespo
     expected = expected_plan_weight(fiscal_year=fiscal_year, organisation=organisation)
     tree = plan_tree_of(issues)
     data_by_uid = {kpi.uid: kpi for kpi in tree.kpis()}
+    findings = plan_findings_of(plan, tree=tree)  # advice beside each KPI, never a refusal
+    shown_findings = [ShownFinding.of(f, get_language()) for f in findings]
     kpi_blocks: dict[int, dict[str, Any]] = {}
     for issue in issues:
         for goal in issue.goals.all():
@@ -88,6 +91,7 @@ def plan_detail(request: AuthenticatedRequest, year: int, org: str) -> HttpRespo
                 kpi_blocks[kpi.pk] = {
                     "form": KpiForm(initial=KpiForm.initial_for(kpi), prefix=f"k{kpi.pk}"),
                     "problems": {p.field: p.message(get_language()) for p in kpi_problems(data)},
+                    "findings": [f for f in shown_findings if f.kpi_uid == data.uid],
                 }
     extension = extension_of(fiscal_year=fiscal_year, organisation=organisation)
     deadline = deadline_for(fiscal_year=fiscal_year, extension=extension)
@@ -97,6 +101,9 @@ def plan_detail(request: AuthenticatedRequest, year: int, org: str) -> HttpRespo
         "plan": plan,
         "issues": issues,
         "kpi_blocks": kpi_blocks,
+        "plan_findings": [f for f in shown_findings if not f.kpi_uid],
+        "findings_count": len(shown_findings),
+        "kpi_findings_count": len(shown_findings) - len([f for f in shown_findings if not f.kpi_uid]),
         "editable": editable,
         "can_approve": can_approve_plan(user, organisation) and plan.is_awaiting_approval,
         "can_return": can_return_plan(user) and plan.is_returnable,

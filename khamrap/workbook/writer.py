@@ -309,7 +309,9 @@ def _add_dropdowns(ws: Worksheet, *, unit_count: int) -> None:
         ("direction", f"={SHEET_LISTS}!$B$1:$B${len(DIRECTION_LABELS)}", "stop", "เลือกทิศทางจากรายการ"),
         ("unit", f"={SHEET_LISTS}!$C$1:$C${unit_count}", "warning", "หน่วยวัดนี้ไม่อยู่ในรายการ ใช้ต่อหรือไม่"),
     )
-    flags = tuple((f.name, f'"{FLAG_YES}"', "stop", f"ใส่ '{FLAG_YES}' หรือเว้นว่าง") for f in FLAG_FIELDS)
+    flags: tuple[tuple[str, str, Literal["stop", "warning"], str], ...] = tuple(
+        (f.name, f'"{FLAG_YES}"', "stop", f"ใส่ '{FLAG_YES}' หรือเว้นว่าง") for f in FLAG_FIELDS
+    )
     for key, formula, error_style, error in (*specs, *flags):
         validation = DataValidation(
             type="list",
