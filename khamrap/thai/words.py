@@ -17,6 +17,17 @@ def _is_word(token: str) -> bool:
     return any(unicodedata.category(ch)[0] in "LN" for ch in token)
 
 
+def _trimmed(token: str) -> str:
+    """The token without the punctuation and symbols around it ("(Tourists)," → "Tourists"); inside it they
+    stay ("12.5", "per-year")."""
+    start, end = 0, len(token)
+    while start < end and unicodedata.category(token[start])[0] in "PSZ":
+        start += 1
+    while end > start and unicodedata.category(token[end - 1])[0] in "PSZ":
+        end -= 1
+    return token[start:end]
+
+
 @lru_cache(maxsize=4096)
 def words(text: str) -> tuple[str, ...]:
     """The words of ``text`` in order, after :func:`~khamrap.thai.text.normalise`.
@@ -30,4 +41,4 @@ def words(text: str) -> tuple[str, ...]:
     if not cleaned:
         return ()
     tokens = word_tokenize(cleaned, engine="newmm", keep_whitespace=False)
-    return tuple(token.strip() for token in tokens if token.strip() and _is_word(token))
+    return tuple(_trimmed(token) for token in tokens if _is_word(token))
