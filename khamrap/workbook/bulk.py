@@ -162,7 +162,10 @@ class Batch:
         organisation = self.organisations.get(read.org_code)
         if fiscal_year is None or organisation is None:
             missing = (
-                f"ไม่พบปีงบประมาณ พ.ศ. {read.fiscal_year} ในระบบ"
+                # A past year's workbook goes in once the administrator has created that year (its calendar
+                # and framework are the administrator's to say, not the importer's to guess).
+                f"ไม่พบปีงบประมาณ พ.ศ. {read.fiscal_year} ในระบบ "
+                f"กรุณาให้ผู้ดูแลระบบสร้างปีงบประมาณนี้ในหน้าผู้ดูแลระบบก่อนนำเข้า"
                 if fiscal_year is None
                 else f"ไม่พบหน่วยงานรหัส '{read.org_code}' ในระบบ"
             )
