@@ -29,12 +29,26 @@ from pathlib import Path
 from typing import Any
 
 SUBJECTS = (
-    "ผู้ป่วยที่ได้รับยาตามเกณฑ์", "นักท่องเที่ยวชาวต่างชาติ", "ครัวเรือนที่ผ่านเกณฑ์ จปฐ.", "พื้นที่ป่าที่ถูกเผาไหม้",
-    "อุบัติเหตุทางถนน", "รายได้จากการท่องเที่ยว", "ผลผลิตข้าวหอมมะลิ", "ราคายางพาราที่เกษตรกรขายได้",
-    "นักเรียนที่อ่านออกเขียนได้", "ผู้สูงอายุที่ได้รับการดูแล", "แหล่งน้ำที่ได้รับการฟื้นฟู", "วิสาหกิจชุมชนที่มีรายได้เพิ่มขึ้น",
-    "คดียาเสพติดที่จับกุมได้", "ประชาชนที่พึงพอใจต่อการให้บริการ", "ขยะมูลฝอยที่ได้รับการกำจัดอย่างถูกต้อง",
-    "ผลิตภัณฑ์ OTOP ที่ได้รับการรับรอง", "แรงงานที่ได้รับการพัฒนาฝีมือ", "เด็กแรกเกิดที่มีน้ำหนักตามเกณฑ์",
-    "ค่าฝุ่นละอองที่เกินมาตรฐาน", "ผู้ประกอบการที่ได้รับการส่งเสริม",
+    "ผู้ป่วยที่ได้รับยาตามเกณฑ์",
+    "นักท่องเที่ยวชาวต่างชาติ",
+    "ครัวเรือนที่ผ่านเกณฑ์ จปฐ.",
+    "พื้นที่ป่าที่ถูกเผาไหม้",
+    "อุบัติเหตุทางถนน",
+    "รายได้จากการท่องเที่ยว",
+    "ผลผลิตข้าวหอมมะลิ",
+    "ราคายางพาราที่เกษตรกรขายได้",
+    "นักเรียนที่อ่านออกเขียนได้",
+    "ผู้สูงอายุที่ได้รับการดูแล",
+    "แหล่งน้ำที่ได้รับการฟื้นฟู",
+    "วิสาหกิจชุมชนที่มีรายได้เพิ่มขึ้น",
+    "คดียาเสพติดที่จับกุมได้",
+    "ประชาชนที่พึงพอใจต่อการให้บริการ",
+    "ขยะมูลฝอยที่ได้รับการกำจัดอย่างถูกต้อง",
+    "ผลิตภัณฑ์ OTOP ที่ได้รับการรับรอง",
+    "แรงงานที่ได้รับการพัฒนาฝีมือ",
+    "เด็กแรกเกิดที่มีน้ำหนักตามเกณฑ์",
+    "ค่าฝุ่นละอองที่เกินมาตรฐาน",
+    "ผู้ประกอบการที่ได้รับการส่งเสริม",
 )
 MEASURES = ("ร้อยละของ", "จำนวน", "อัตราการเพิ่มขึ้นของ", "ระดับความสำเร็จของการพัฒนา", "ร้อยละที่ลดลงของ")
 KPIS_PER_PLAN = 30
@@ -101,7 +115,11 @@ def _seed(years: int) -> None:
                 position=k + 1,
                 code=f"1.{k + 1}",
                 name=f"{measure}{subject}",
-                unit="ร้อยละ" if measure.startswith("ร้อยละ") else "ระดับ" if measure.startswith("ระดับ") else "หน่วย",
+                unit="ร้อยละ"
+                if measure.startswith("ร้อยละ")
+                else "ระดับ"
+                if measure.startswith("ระดับ")
+                else "หน่วย",
                 kpi_type="milestone" if measure.startswith("ระดับ") else "quantitative",
                 definition=f"วัดผลการดำเนินงานด้าน{subject} ของจังหวัด เทียบกับปีที่ผ่านมา",
             )
@@ -132,12 +150,18 @@ def _run(years: int, label: str) -> None:
         return list(found[:PAGE_SIZE])
 
     def bare(ids: list[int]) -> Callable[[], list[Any]]:
-        return lambda: list(Kpi.objects.filter(pk__in=ids).select_related("plan__fiscal_year", "plan__organisation"))
+        return lambda: list(
+            Kpi.objects.filter(pk__in=ids).select_related("plan__fiscal_year", "plan__organisation")
+        )
 
     cases = (
         ("page of a two-word query", LibraryFilters(text="ผู้ป่วย ยา"), True),
         ("every result of it", LibraryFilters(text="ผู้ป่วย ยา"), False),
-        ("one word, year and type", LibraryFilters(text="นักท่องเที่ยว", year=2553, kpi_type="quantitative"), False),
+        (
+            "one word, year and type",
+            LibraryFilters(text="นักท่องเที่ยว", year=2553, kpi_type="quantitative"),
+            False,
+        ),
     )
     for name, filters, paged in cases:
         if paged:
