@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "khamrap.notifications",
     "khamrap.workbook",
     "khamrap.tracking",
+    "khamrap.library",
     "khamrap.site",
 ]
 

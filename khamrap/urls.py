@@ -20,5 +20,6 @@ urlpatterns = [
     path("years/<int:year>/", include("khamrap.workbook.urls")),
     path("years/<int:year>/", include("khamrap.tracking.urls")),
     path("inbox/", include("khamrap.notifications.urls")),
+    path("library/", include("khamrap.library.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -88,6 +88,20 @@ def can_manage_submissions(user: User) -> bool:
     return user.is_authenticated and user.is_admin
 
 
+def can_use_library(user: User) -> bool:
+    """The KPI library opens to OPDC staff (every organisation's KPIs) and to the people of a province or
+    cluster, who find in it their own KPIs and the signed agreements of the others, never another
+    organisation's unpublished work (``library.selectors.library_kpis`` applies that)."""
+    return user.is_authenticated and (
+        user.is_opdc or (user.role in ORGANISATION_ROLES and bool(user.organisation_id))
+    )
+
+
+def library_sees_everything(user: User) -> bool:
+    """In the KPI library, OPDC staff see every organisation's KPIs, drafts included."""
+    return user.is_authenticated and user.is_opdc
+
+
 def can_use_admin_screens(user: User) -> bool:
     """The administrator's screens (years, calendars, frameworks) open to OPDC administrators only."""
     return bool(user.is_active and user.is_authenticated and user.is_admin)
@@ -114,6 +128,10 @@ APPROVE_PLAN = Refusal(
 RETURN_PLAN = Refusal("เฉพาะเจ้าหน้าที่สำนักงาน ก.พ.ร.", "Only OPDC staff")
 TRACK_SUBMISSIONS = RETURN_PLAN
 MANAGE_SUBMISSIONS = Refusal("เฉพาะผู้ดูแลระบบ", "Only the administrator")
+USE_LIBRARY = Refusal(
+    "คลังตัวชี้วัดเปิดให้เจ้าหน้าที่สำนักงาน ก.พ.ร. จังหวัด และกลุ่มจังหวัด",
+    "The KPI library is for OPDC staff, provinces and clusters",
+)
 
 
 def require(allowed: bool, refusal: Refusal) -> None:

@@ -122,6 +122,7 @@ class KpiChange:
     code: str
     name: str
     fields: tuple[FieldChange, ...] = ()
+    old_code: str = ""  # ``before``'s code of a KPI found in both trees (a renumbered KPI shows both)
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,7 @@ class PlanDiff:
     outline_changed: bool
     order_changed: bool
     kpi_count: int
+    same: tuple[KpiChange, ...] = ()  # KPIs found in both trees with no field changed (maybe renumbered)
 
     @property
     def unchanged(self) -> bool:
@@ -204,14 +206,16 @@ def plan_diff(before: PlanData, after: PlanData) -> PlanDiff:
     matched: set[str] = set()
     added: list[KpiChange] = []
     changed: list[KpiChange] = []
+    same: list[KpiChange] = []
     for placed in new:
         uid = placed.kpi.uid
         previous = old.get(uid) if uid else None
         if previous is None or uid in matched:
-            # An added KPI keeps the uid ``after`` gives it (the writer gives every new KPI its own first).
-            added.append(
-                KpiChange(uid=None if uid in matched else uid, code=placed.kpi.code, name=placed.kpi.name)
-            )
+            # A new KPI keeps its uid; a second KPI claiming an already matched uid is new without one.
+            fresh = uid if previous is None and uid not in matched else None
+            if fresh:
+                matched.add(fresh)
+            added.append(KpiChange(uid=fresh, code=placed.kpi.code, name=placed.kpi.name))
             continue
         matched.add(uid or "")
         fields = []
@@ -227,8 +231,8 @@ def plan_diff(before: PlanData, after: PlanData) -> PlanDiff:
                         _stored(name, placed, b),
                     )
                 )
-        if fields:
-            changed.append(KpiChange(uid, placed.kpi.code, placed.kpi.name, tuple(fields)))
+        found = KpiChange(uid, placed.kpi.code, placed.kpi.name, tuple(fields), old_code=previous.kpi.code)
+        (changed if fields else same).append(found)
     removed = [
         KpiChange(uid=uid, code=p.kpi.code, name=p.kpi.name) for uid, p in old.items() if uid not in matched
     ]
@@ -239,4 +243,20 @@ def plan_diff(before: PlanData, after: PlanData) -> PlanDiff:
         outline_changed=_outline(before) != _outline(after),
         order_changed=[p.kpi.uid for p in _placed(before)] != [p.kpi.uid for p in new],
         kpi_count=len(new),
+        same=tuple(same),
     )
+
+
+def compared_values(data: PlanData, *, limit: int | None = SHOWN_LENGTH) -> dict[str, dict[str, str]]:
+    """Every compared field of each KPI of ``data`` as a person reads it, by uid then field name, in the
+    comparer's order: what a side-by-side page shows beside :func:`plan_diff`'s verdict."""
+    return {
+        placed.kpi.uid: {
+            name: _stored(name, placed, read(placed))
+            if name == "levels"
+            else shown_value(name, read(placed), limit=limit)
+            for name, read in _COMPARED
+        }
+        for placed in _placed(data)
+        if placed.kpi.uid
+    }

@@ -20,6 +20,7 @@ from khamrap.frameworks.models import FiscalYear
 from khamrap.frameworks.selectors import plan_indicator_code
 from khamrap.orgs.models import Organisation
 from khamrap.plans.diff import levels_text, plan_diff, same_value, stored_text
+from khamrap.plans.indexing import INDEX_COLUMNS, INDEXED_FIELDS, kpi_index
 from khamrap.plans.models import (
     Channel,
     Goal,
@@ -196,15 +197,19 @@ def plan_tree_replace(
                     if any(getattr(kpi, name) != value for name, value in values.items()):
                         for name, value in values.items():
                             setattr(kpi, name, value)
+                        kpi_index(kpi)
                         to_update.append(kpi)
                     if _levels_of(kpi) != _wanted_levels(item):
                         relevel.append((kpi, item))
                 else:
                     assert item.uid is not None  # every KPI has its uid by now (_identified)
                     kpi = Kpi(plan=plan, uid=item.uid, **values)
+                    kpi_index(kpi)
                     to_create.append(kpi)
                     relevel.append((kpi, item))
-    Kpi.objects.bulk_update(to_update, [*(f.name for f in KPI_FIELDS), "goal_id", "position", "code"])
+    Kpi.objects.bulk_update(
+        to_update, [*(f.name for f in KPI_FIELDS), *INDEX_COLUMNS, "goal_id", "position", "code"]
+    )
     Kpi.objects.bulk_create(to_create)
     Kpi.objects.filter(plan=plan).exclude(
         uid__in=[k.uid for k in to_update + to_create] + list(kept)
@@ -369,7 +374,9 @@ def goal_delete(*, goal: Goal, actor: User) -> None:
 def kpi_add(*, goal: Goal, actor: User, name: str, kpi_type: str = KpiType.QUANTITATIVE) -> Kpi:
     plan = plan_lock_for_change(plan=goal.issue.plan, actor=actor)
     position = _next_position(Kpi.objects.filter(goal=goal))
-    kpi = Kpi.objects.create(plan=plan, goal=goal, name=name.strip(), kpi_type=kpi_type, position=position)
+    kpi = Kpi(plan=plan, goal=goal, name=name.strip(), kpi_type=kpi_type, position=position)
+    kpi_index(kpi)
+    kpi.save(force_insert=True)
     plan_renumber(plan)
     kpi.refresh_from_db()
     plan_changed(plan=plan, actor=actor, changes=[change("kpi", "", kpi.name, kpi=kpi)])
@@ -462,7 +469,11 @@ def kpi_update(
             continue
         changes.append(change(name, old, value, kpi=kpi))
         setattr(kpi, name, value)
-    kpi.save(update_fields=[entry["field"] for entry in changes])
+    written = [entry["field"] for entry in changes]
+    if set(written) & set(INDEXED_FIELDS):
+        kpi_index(kpi)
+        written += INDEX_COLUMNS
+    kpi.save(update_fields=written)
     if kpi.kpi_type == KpiType.MILESTONE and levels:
         before = _levels_of_kpi(kpi)
         wanted = {lv.level: lv for lv in before}

@@ -53,11 +53,11 @@ def history_workbook(
             cell.alignment = wrap
             if value == "":
                 continue  # an empty cell, not an empty text
-            cell.value = _cell_text(value)
+            cell.value = cell_text(value)
             cell.data_type = "s"  # text that begins with = + - @ stays text, never a live formula
     return report_bytes(book, sheet, widths=WIDTHS)
 
 
-def _cell_text(value: str) -> str:
+def cell_text(value: str) -> str:
     text = ILLEGAL_CHARACTERS_RE.sub("", value)
     return text if len(text) <= CELL_LENGTH else text[: CELL_LENGTH - 1] + "…"

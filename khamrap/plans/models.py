@@ -171,6 +171,10 @@ class Kpi(models.Model):
     collector_phone = models.CharField(_("โทรศัพท์ผู้จัดเก็บข้อมูล"), max_length=60, blank=True)
     remarks = models.TextField(_("หมายเหตุ"), blank=True)
     is_new = models.BooleanField(_("ตัวชี้วัดใหม่"), default=False)
+    # The words of the name, and of the name, unit and definition, each between spaces (" ร้อยละ ของ "), kept
+    # by plans/indexing.py whenever a writer changes those fields: the KPI library searches them by word.
+    name_words = models.TextField(blank=True, default="", editable=False)
+    text_words = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["plan", "position", "pk"]

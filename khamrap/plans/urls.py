@@ -1,6 +1,6 @@
 from django.urls import path
 
-from khamrap.plans import views, views_documents, views_history
+from khamrap.plans import views, views_documents, views_history, views_versions
 
 urlpatterns = [
     path("plans/<str:org>/", views.plan_detail, name="plan-detail"),
@@ -22,6 +22,8 @@ urlpatterns = [
     path("plans/<str:org>/return/", views.plan_return, name="plan-return"),
     path("plans/<str:org>/history/", views_history.plan_history_page, name="plan-history"),
     path("plans/<str:org>/history.xlsx", views_history.plan_history_export, name="plan-history-export"),
+    path("plans/<str:org>/versions/", views_versions.plan_versions_page, name="plan-versions"),
+    path("plans/<str:org>/versions.xlsx", views_versions.plan_versions_export, name="plan-versions-export"),
     path("plans/<str:org>/form.pdf", views_documents.plan_pdf, name="plan-pdf"),
     path("plans/<str:org>/attachments/", views_documents.plan_attachments, name="plan-attachments"),
     path(

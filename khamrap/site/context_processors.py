@@ -7,6 +7,7 @@ from khamrap.accounts.access import (
     can_manage_submissions,
     can_track_submissions,
     can_use_admin_screens,
+    can_use_library,
     own_plan_organisation,
 )
 from khamrap.accounts.models import User
@@ -25,6 +26,7 @@ def current_year(request: HttpRequest) -> dict[str, object]:
             "track": can_track_submissions(user),
             "manage": can_manage_submissions(user),
             "admin_screens": can_use_admin_screens(user),
+            "library": can_use_library(user),
         },
     }
 

@@ -10,8 +10,6 @@ words nearly every KPI name carries ("ร้อยละ", "จำนวน", "�
 from decimal import Decimal
 from functools import lru_cache
 
-from pythainlp.tokenize import word_tokenize
-
 from khamrap.thai.text import normalise
 
 __all__ = ["FILLER_WORDS", "content_words", "name_similarity", "words"]
@@ -35,6 +33,8 @@ def words(text: str) -> tuple[str, ...]:
     >>> words("ร้อยละของครัวเรือนที่ผ่านเกณฑ์ จปฐ.")
     ('ร้อยละ', 'ของ', 'ครัวเรือน', 'ที่', 'ผ่าน', 'เกณฑ์', 'จปฐ')
     """
+    from pythainlp.tokenize import word_tokenize  # the dictionary loads on the first call, not on import
+
     found: list[str] = []
     for token in word_tokenize(normalise(text), engine="newmm", keep_whitespace=False):
         word = "".join(ch for ch in token if ch.isalnum() or _is_thai_mark(ch)).lower()

@@ -181,8 +181,10 @@ class Batch:
         if fiscal_year is None or organisation is None:
             missing = (
                 file_problem(
-                    f"ไม่พบปีงบประมาณ พ.ศ. {read.fiscal_year} ในระบบ",
-                    f"There is no fiscal year {read.fiscal_year} B.E. in the system",
+                    f"ไม่พบปีงบประมาณ พ.ศ. {read.fiscal_year} ในระบบ "
+                    "กรุณาให้ผู้ดูแลระบบสร้างปีงบประมาณนี้ในหน้าผู้ดูแลระบบก่อนนำเข้า",
+                    f"There is no fiscal year {read.fiscal_year} B.E. in the system; "
+                    "ask the administrator to create this fiscal year before importing",
                 )
                 if fiscal_year is None
                 else file_problem(

@@ -497,6 +497,7 @@ class _Reader:
                 row,
                 form_letter(key),
                 f"{field_label(key)} ใส่ได้เฉพาะ '{FLAG_YES}' หรือเว้นว่าง (พบ \"{value}\")",
+                f"{field_label(key, 'en')}: write '{FLAG_YES}' (yes) or leave it blank (found \"{value}\")",
             )
             return False
 

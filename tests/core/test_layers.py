@@ -21,6 +21,7 @@ FLOORS: dict[str, set[str]] = {
     "plans": {"core", "orgs", "frameworks", "accounts", "documents", "notifications"},
     "workbook": {"core", "orgs", "frameworks", "accounts", "plans"},
     "tracking": {"core", "orgs", "frameworks", "accounts", "documents", "notifications", "plans"},
+    "library": {"core", "orgs", "frameworks", "accounts", "documents", "plans"},
     "site": {
         "core",
         "orgs",
@@ -31,6 +32,7 @@ FLOORS: dict[str, set[str]] = {
         "plans",
         "workbook",
         "tracking",
+        "library",
     },
 }
 PURE = {"scoring", "thai"}

@@ -24,7 +24,7 @@ from khamrap.workbook.writer import workbook_export
 from tests.conftest import login
 
 # Model columns that are not fields a person fills in.
-STRUCTURAL = {"id", "uid", "plan", "goal", "position", "code"}
+STRUCTURAL = {"id", "uid", "plan", "goal", "position", "code", "name_words", "text_words"}
 # What people type for a weight of a thousand, or for no number at all, and where it must be refused.
 BAD_WEIGHTS = ["1000", "1,000", "๑,๒๓๔.๕", "5e15", "1e309", "NaN"]
 

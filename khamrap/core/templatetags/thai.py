@@ -49,6 +49,14 @@ def in_page_language(pair: Any, name: str) -> str:
 
 
 @register.filter
+def plain_number(value: Decimal | None) -> str:
+    """A stored number as it was typed: ``135000.0000`` → 135000, ``12.5000`` → 12.5."""
+    if value is None or value == "":
+        return ""
+    return f"{Decimal(value).normalize():f}"
+
+
+@register.filter
 def get_item(mapping: Any, key: Any) -> Any:
     """``{{ dict|get_item:key }}``: a dictionary look-up with a variable key."""
     if mapping is None:
