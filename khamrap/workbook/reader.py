@@ -49,6 +49,7 @@ from khamrap.workbook.layout import (
     HEADER_ROW,
     KPI_KEYS,
     KPI_TYPE_LABELS,
+    LATE_COLUMNS,
     META_FIRST_KPI_ROW,
     MILESTONE_COLUMNS,
     MILESTONE_INDEX,
@@ -352,6 +353,8 @@ class _Reader:
                         f"ปีของข้อมูลพื้นฐานต้องเป็น พ.ศ. {expected} (พบ {found}) เพราะข้อมูลพื้นฐานของ"
                         f"ปีงบประมาณ พ.ศ. {fiscal_year} คือผลของปี {expected_years[0]}–{expected_years[2]}",
                     )
+            elif not text and column.key in LATE_COLUMNS:
+                continue  # a workbook exported before the column existed: its cells read as empty
             elif re.sub(r"\s+", " ", text) != column.label:
                 columns_ok = False
                 self.problem(SHEET_FORM, HEADER_ROW, letter, f"หัวคอลัมน์ต้องเป็น '{column.label}' (พบ '{text}')")
