@@ -113,6 +113,9 @@ FORM_COLUMNS: tuple[FormColumn, ...] = (
     FormColumn("code", field_label("code"), 9, "code"),
     *(_column(field) for field in KPI_FIELDS if field.exported),
 )
+# Columns added at the end after format version 1 was first shipped: a workbook exported before them (no
+# heading there) still reads, their cells as empty.
+LATE_COLUMNS = frozenset({"is_new"})
 FORM_INDEX = {column.key: index for index, column in enumerate(FORM_COLUMNS)}
 KPI_KEYS = tuple(column.key for column in FORM_COLUMNS[2:])  # everything right of issue and goal
 

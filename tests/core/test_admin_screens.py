@@ -47,6 +47,17 @@ def test_the_administrator_sees_frameworks(opdc_admin, fy2551: FiscalYear) -> No
     response = client.get(reverse("admin:frameworks_framework_change", args=[framework.pk]))
     assert response.status_code == 200
     assert "ระดับความสำเร็จของการบรรลุเป้าหมายตามแผนปฏิบัติราชการของจังหวัด" in response.content.decode()
+    body = response.content.decode()
+    assert "เกณฑ์การตรวจความเหมาะสมอัตโนมัติ" in body
+    for name in (
+        "kpi_count_min",
+        "kpi_count_max",
+        "kpi_weight_min",
+        "criteria_step_ratio",
+        "level5_change_ratio",
+    ):
+        assert f'name="{name}"' in body
+    assert 'name="name_similarity"' in body and "ความคล้ายของชื่อตัวชี้วัด" in body
 
 
 def test_nobody_else_enters_even_when_staff(analyst, officer, fy2551: FiscalYear) -> None:  # type: ignore[no-untyped-def]

@@ -92,7 +92,12 @@ def test_the_export_has_instructions_form_milestones_and_hidden_lists_and_meta(p
     assert form["C3"].number_format == "@"
     # dropdowns for type, direction and unit from the hidden lists sheet
     validations = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in form.data_validations.dataValidation}
-    assert validations == {"G3": "=lists!$A$1:$A$2", "H3": "=lists!$B$1:$B$2", "E3": validations["E3"]}
+    assert validations == {
+        "G3": "=lists!$A$1:$A$2",
+        "H3": "=lists!$B$1:$B$2",
+        "E3": validations["E3"],
+        "Z3": '"ใช่"',  # a new KPI: "ใช่" or blank
+    }
     assert validations["E3"].startswith("=lists!$C$1:$C$")
     assert [wb["lists"].cell(r, 1).value for r in (1, 2)] == ["เชิงปริมาณ", "ระดับความสำเร็จ"]
     # milestones: one row per milestone KPI, one cell per level, sub-steps on their own lines
