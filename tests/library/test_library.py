@@ -340,3 +340,26 @@ def test_the_kpi_page_shows_how_others_measure_it(library, analyst, other_office
     assert "หน่วยงานอื่นวัดเรื่องนี้อย่างไร" in response.content.decode()
     # Chiang Mai's draft is not Lamphun's to read
     assert login(other_officer).get(f"/library/kpis/{kpi.uid}/").status_code == 404
+
+
+def test_the_data_migration_fills_the_words_of_kpis_stored_before_them(library) -> None:  # type: ignore[no-untyped-def]
+    from importlib import import_module
+
+    from django.apps import apps
+
+    # given KPIs whose word columns are empty, as before the columns existed
+    Kpi.objects.update(name_words="", text_words="")
+    # when
+    import_module("khamrap.plans.migrations.0007_kpi_search_words_fill").fill(apps, None)
+    # then
+    kpi = Kpi.objects.get(name="จำนวนนักท่องเที่ยวที่เพิ่มขึ้น")
+    assert kpi.name_words == " จำนวน นักท่องเที่ยว ที่ เพิ่มขึ้น "
+    assert kpi.text_words == " จำนวน นักท่องเที่ยว ที่ เพิ่มขึ้น tourists foreign per year "
+
+
+def test_an_autosaved_name_is_found_by_its_new_words(library, officer) -> None:  # type: ignore[no-untyped-def]
+    from khamrap.plans import editing
+
+    kpi = Kpi.objects.get(name="จำนวนพยาบาลต่อประชากร")
+    editing.kpi_update(kpi=kpi, actor=officer, values={"name": "จำนวนแพทย์ต่อประชากร"}, levels={})
+    assert Kpi.objects.get(pk=kpi.pk).name_words == " จำนวน แพทย์ ต่อ ประชากร "
