@@ -63,7 +63,7 @@ def test_an_added_kpi_keeps_its_uid_and_an_untouched_one_is_listed_as_same() -> 
     # then
     assert [(k.uid, k.code) for k in diff.added] == [("u2", "1.1")]
     assert [(k.uid, k.old_code, k.code) for k in diff.same] == [("u1", "1.1", "1.1")]
-    assert diff.changes()[0] == {"kpi": "", "code": "1.1", "field": "kpi", "old": "", "new": "ข"}
+    assert diff.changes()[0] == {"kpi": "u2", "code": "1.1", "field": "kpi", "old": "", "new": "ข"}
 
 
 def test_the_page_compares_the_last_two_submitted_versions_by_default(two_versions: Plan, analyst) -> None:  # type: ignore[no-untyped-def]
