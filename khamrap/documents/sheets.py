@@ -1,18 +1,21 @@
-"""Excel reports (the tracking table, a plan's history): one look for every table OPDC downloads.
+"""Excel reports (the tracking table, a plan's history, two versions compared, the KPI library): one look for
+every table OPDC downloads.
 
 A title on row 1, bold headers on row 2, data from row 3, frozen headers and a filter on them, in Sarabun.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from io import BytesIO
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 FONT = "Sarabun"
 FIRST_DATA_ROW = 3
+CELL_LENGTH = 32_767  # the most characters Excel holds in one cell
 
 
 def report_sheet(*, name: str, title: str, headers: Sequence[str]) -> tuple[Workbook, Worksheet]:
@@ -29,6 +32,26 @@ def report_sheet(*, name: str, title: str, headers: Sequence[str]) -> tuple[Work
         cell.fill = PatternFill("solid", fgColor="E9EDF5")
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     return book, sheet
+
+
+def report_text_rows(sheet: Worksheet, rows: Iterable[Sequence[str]]) -> None:
+    """Write ``rows`` of text from row 3, top-aligned and wrapped; "" leaves the cell empty. Every value is
+    text: one that begins with = + - @ stays text, never a live formula."""
+    wrap = Alignment(vertical="top", wrap_text=True)
+    for number, row in enumerate(rows, start=FIRST_DATA_ROW):
+        for column, value in enumerate(row, start=1):
+            cell = sheet.cell(number, column)
+            cell.alignment = wrap
+            if value == "":
+                continue  # an empty cell, not an empty text
+            cell.value = cell_text(value)
+            cell.data_type = "s"
+
+
+def cell_text(value: str) -> str:
+    """``value`` as a cell holds it: without the characters Excel refuses, cut to a cell's length."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return text if len(text) <= CELL_LENGTH else text[: CELL_LENGTH - 1] + "…"
 
 
 def report_bytes(book: Workbook, sheet: Worksheet, *, widths: Sequence[float]) -> bytes:

@@ -2,11 +2,8 @@
 
 from collections.abc import Iterable
 
-from openpyxl.styles import Alignment
-
-from khamrap.documents.sheets import report_bytes, report_sheet
+from khamrap.documents.sheets import report_bytes, report_sheet, report_text_rows
 from khamrap.plans.diff import shown_value
-from khamrap.plans.history_export import cell_text
 from khamrap.plans.models import Kpi, KpiType
 from khamrap.plans.schema import FIELDS, LEVELS
 
@@ -48,13 +45,5 @@ def library_rows(kpis: Iterable[Kpi]) -> list[list[str]]:
 
 def library_workbook(*, kpis: Iterable[Kpi], title: str) -> bytes:
     book, sheet = report_sheet(name="คลังตัวชี้วัด", title=title, headers=HEADERS)
-    wrap = Alignment(vertical="top", wrap_text=True)
-    for number, row in enumerate(library_rows(kpis), start=3):
-        for column, value in enumerate(row, start=1):
-            cell = sheet.cell(number, column)
-            cell.alignment = wrap
-            if value == "":
-                continue
-            cell.value = cell_text(value)
-            cell.data_type = "s"  # text that begins with = + - @ stays text, never a live formula
+    report_text_rows(sheet, library_rows(kpis))
     return report_bytes(book, sheet, widths=WIDTHS)

@@ -3,10 +3,8 @@
 from collections.abc import Iterable
 
 from django.utils import translation
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment
 
-from khamrap.documents.sheets import report_bytes, report_sheet
+from khamrap.documents.sheets import report_bytes, report_sheet, report_text_rows
 from khamrap.frameworks.models import FiscalYear
 from khamrap.orgs.models import Organisation
 from khamrap.plans.history import event_changes
@@ -15,7 +13,6 @@ from khamrap.thai.dates import format_datetime
 
 HEADERS = ("วันที่และเวลา", "ผู้แก้ไข", "ช่องทาง", "รายการ", "ตัวชี้วัดที่", "ช่องที่แก้ไข", "ค่าเดิม", "ค่าใหม่", "หมายเหตุ")
 WIDTHS = (24, 24, 16, 22, 10, 24, 40, 40, 30)
-CELL_LENGTH = 32767  # the most text an Excel cell holds
 
 
 def history_rows(events: Iterable[PlanEvent]) -> list[list[str]]:
@@ -46,18 +43,5 @@ def history_workbook(
         title=f"ประวัติการแก้ไขแบบฟอร์มเจรจา {organisation.name_th} ปีงบประมาณ พ.ศ. {fiscal_year.year}",
         headers=HEADERS,
     )
-    wrap = Alignment(vertical="top", wrap_text=True)
-    for number, row in enumerate(history_rows(events), start=3):
-        for column, value in enumerate(row, start=1):
-            cell = sheet.cell(number, column)
-            cell.alignment = wrap
-            if value == "":
-                continue  # an empty cell, not an empty text
-            cell.value = cell_text(value)
-            cell.data_type = "s"  # text that begins with = + - @ stays text, never a live formula
+    report_text_rows(sheet, history_rows(events))
     return report_bytes(book, sheet, widths=WIDTHS)
-
-
-def cell_text(value: str) -> str:
-    text = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return text if len(text) <= CELL_LENGTH else text[: CELL_LENGTH - 1] + "…"

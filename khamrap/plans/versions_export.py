@@ -1,12 +1,9 @@
 """Two versions of a plan compared, as an Excel file: one row per KPI and field changed, then added and
 dropped KPIs, in Thai, in the reports' one look (:mod:`khamrap.documents.sheets`)."""
 
-from openpyxl.styles import Alignment
-
-from khamrap.documents.sheets import report_bytes, report_sheet
+from khamrap.documents.sheets import report_bytes, report_sheet, report_text_rows
 from khamrap.frameworks.models import FiscalYear
 from khamrap.orgs.models import Organisation
-from khamrap.plans.history_export import cell_text
 from khamrap.plans.versions import Comparison, VersionSide
 from khamrap.thai.dates import format_datetime
 
@@ -43,13 +40,5 @@ def comparison_workbook(
         ),
         headers=HEADERS,
     )
-    wrap = Alignment(vertical="top", wrap_text=True)
-    for number, row in enumerate(comparison_rows(comparison), start=3):
-        for column, value in enumerate(row, start=1):
-            cell = sheet.cell(number, column)
-            cell.alignment = wrap
-            if value == "":
-                continue
-            cell.value = cell_text(value)
-            cell.data_type = "s"  # text that begins with = + - @ stays text, never a live formula
+    report_text_rows(sheet, comparison_rows(comparison))
     return report_bytes(book, sheet, widths=WIDTHS)
