@@ -21,53 +21,8 @@ import os
 import shutil
 import sys
 import tempfile
-import time
-from collections.abc import Callable
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-
-def _setup(data_dir: str, database_url: str | None) -> None:
-    os.environ["KHAMRAP_DATA_DIR"] = data_dir
-    os.environ["KHAMRAP_MEDIA_ROOT"] = str(Path(data_dir) / "media")
-    if database_url:
-        os.environ["DATABASE_URL"] = database_url
-    else:
-        os.environ.pop("DATABASE_URL", None)
-    os.environ["KHAMRAP_ENV"] = "development"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "khamrap.settings")
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
-def _best(runs: int, work: Callable[[], object]) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        started = time.perf_counter()
-        work()
-        best = min(best, time.perf_counter() - started)
-    return best
-
-
-def _own_database(url: str) -> tuple[str, Callable[[], None]]:
-    """A database of the benchmark's own on the server of ``url``, and how to drop it."""
-    import psycopg
-
-    parts = urlsplit(url)
-    name = f"khamrap_bench_checks_{os.getpid()}"
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        with psycopg.connect(url, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return urlunsplit(parts._replace(path=f"/{name}")), drop
+from common import best, django_setup, own_postgres_database
 
 
 def main() -> None:
@@ -79,7 +34,7 @@ def main() -> None:
 
         env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
         subprocess.run([sys.executable, __file__, str(kpi_count), "--child"], env=env, check=True)
-        url, drop = _own_database(given)
+        url, drop = own_postgres_database(given, label="checks")
         try:
             env["DATABASE_URL"] = url
             subprocess.run([sys.executable, __file__, str(kpi_count), "--child"], env=env, check=True)
@@ -88,7 +43,7 @@ def main() -> None:
         return
     data_dir = tempfile.mkdtemp(prefix="khamrap-bench-")
     try:
-        _setup(data_dir, os.environ.get("DATABASE_URL"))
+        django_setup(data_dir, os.environ.get("DATABASE_URL"))
         _run(kpi_count)
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
@@ -130,10 +85,10 @@ def _run(kpi_count: int) -> None:
         plans_trees(fiscal_year=fiscal_year)
 
     findings = sum(len(f) for f in plans_findings(fiscal_year=fiscal_year).values())
-    floor = _best(5, bare)
-    tree_time = _best(5, trees)
-    cold = _best(3, cold_checks)
-    warm = _best(5, checks)
+    floor = best(5, bare)
+    tree_time = best(5, trees)
+    cold = best(3, cold_checks)
+    warm = best(5, checks)
     engine = connection.vendor
     print(
         f"{engine}: {len(organisations)} plans, {kpi_count} KPIs each "

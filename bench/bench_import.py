@@ -18,44 +18,19 @@ Times are reported as seconds and as ratios to the bare read. No assertion on ti
 from __future__ import annotations
 
 import io
-import os
 import shutil
 import sys
 import tempfile
-import time
 from collections.abc import Callable
-from pathlib import Path
 
-
-def _setup(data_dir: str) -> None:
-    os.environ["KHAMRAP_DATA_DIR"] = data_dir
-    os.environ["KHAMRAP_MEDIA_ROOT"] = str(Path(data_dir) / "media")
-    os.environ.pop("DATABASE_URL", None)
-    os.environ["KHAMRAP_ENV"] = "development"  # a throwaway database and key under the temporary folder
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "khamrap.settings")
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
-def _best(runs: int, work: Callable[[], object]) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        started = time.perf_counter()
-        work()
-        best = min(best, time.perf_counter() - started)
-    return best
+from common import best, django_setup
 
 
 def main() -> None:
     kpi_count = int(sys.argv[1]) if len(sys.argv) > 1 else 30
     data_dir = tempfile.mkdtemp(prefix="khamrap-bench-")
     try:
-        _setup(data_dir)
+        django_setup(data_dir)
         _run(kpi_count)
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
@@ -118,15 +93,15 @@ def _run(kpi_count: int) -> None:
     empty_all()
     total_kpis = len(files) * kpi_count
     megabytes = sum(len(data) for data in files) / 1024 / 1024
-    bare = _best(5, bare_read)
-    read = _best(3, read_only)
-    with_calamine = _best(1, import_all("calamine", "accepted"))
+    bare = best(5, bare_read)
+    read = best(3, read_only)
+    with_calamine = best(1, import_all("calamine", "accepted"))
     assert Kpi.objects.count() == total_kpis
     # the disks as they now are (their meta sheets name the KPIs just created): importing changes nothing
     files[:] = [workbook_export(plan=Plan.objects.get(pk=plan.pk)) for plan in plans]
-    unchanged = _best(1, import_all("calamine", "unchanged"))
+    unchanged = best(1, import_all("calamine", "unchanged"))
     empty_all()
-    with_openpyxl = _best(1, import_all("openpyxl", "accepted"))
+    with_openpyxl = best(1, import_all("openpyxl", "accepted"))
     assert Kpi.objects.count() == total_kpis
 
     print(

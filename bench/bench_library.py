@@ -25,8 +25,9 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
+
+from common import best, django_setup, own_postgres_database
 
 SUBJECTS = (
     "ผู้ป่วยที่ได้รับยาตามเกณฑ์",
@@ -52,32 +53,6 @@ SUBJECTS = (
 )
 MEASURES = ("ร้อยละของ", "จำนวน", "อัตราการเพิ่มขึ้นของ", "ระดับความสำเร็จของการพัฒนา", "ร้อยละที่ลดลงของ")
 KPIS_PER_PLAN = 30
-
-
-def _setup(data_dir: str, database_url: str | None) -> None:
-    os.environ["KHAMRAP_DATA_DIR"] = data_dir
-    os.environ["KHAMRAP_MEDIA_ROOT"] = str(Path(data_dir) / "media")
-    os.environ.pop("DATABASE_URL", None)
-    if database_url:
-        os.environ["DATABASE_URL"] = database_url
-    os.environ["KHAMRAP_ENV"] = "development"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "khamrap.settings")
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
-def _best(runs: int, work: Callable[[], object]) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        started = time.perf_counter()
-        work()
-        best = min(best, time.perf_counter() - started)
-    return best
 
 
 def _seed(years: int) -> None:
@@ -166,32 +141,16 @@ def _run(years: int, label: str) -> None:
     for name, filters, paged in cases:
         if paged:
             ids = [k.pk for k in page(filters)]
-            searched = _best(5, lambda f=filters: page(f))
+            searched = best(5, lambda f=filters: page(f))
         else:
             ids = [k.pk for k in library_search(user=analyst, filters=filters)]
-            searched = _best(5, lambda f=filters: list(library_search(user=analyst, filters=f)))
-        floor = _best(5, bare(ids))
+            searched = best(5, lambda f=filters: list(library_search(user=analyst, filters=f)))
+        floor = best(5, bare(ids))
         print(
             f"[{label}] {name}: {len(ids)} rows; search {searched * 1000:.1f} ms, bare load {floor * 1000:.1f} ms, "
             f"ratio {searched / floor:.1f}"
         )
     connection.close()
-
-
-def _postgres_copy(url: str) -> tuple[str, Callable[[], None]]:
-    """A throwaway database beside the one ``url`` names, and how to drop it."""
-    import psycopg
-
-    name = f"khamrap_bench_library_{os.getpid()}"
-    base, _, _ = url.rpartition("/")
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        with psycopg.connect(url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return f"{base}/{name}", drop
 
 
 def main() -> None:
@@ -201,11 +160,11 @@ def main() -> None:
     drop: Callable[[], None] = lambda: None  # noqa: E731
     try:
         if database_url:
-            database_url, drop = _postgres_copy(database_url)
-            _setup(data_dir, database_url)
+            database_url, drop = own_postgres_database(database_url, label="library")
+            django_setup(data_dir, database_url)
             _run(years, "PostgreSQL")
         else:
-            _setup(data_dir, None)
+            django_setup(data_dir, None)
             _run(years, "SQLite")
     finally:
         drop()
