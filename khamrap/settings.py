@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "khamrap.workbook",
     "khamrap.tracking",
     "khamrap.library",
+    "khamrap.review",
     "khamrap.site",
 ]
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("years/<int:year>/", include("khamrap.plans.urls")),
     path("years/<int:year>/", include("khamrap.workbook.urls")),
     path("years/<int:year>/", include("khamrap.tracking.urls")),
+    path("years/<int:year>/", include("khamrap.review.urls")),
     path("inbox/", include("khamrap.notifications.urls")),
     path("library/", include("khamrap.library.urls")),
     path("admin/", admin.site.urls),

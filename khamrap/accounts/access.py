@@ -79,6 +79,30 @@ def can_return_plan(user: User) -> bool:
     return user.is_authenticated and user.is_opdc
 
 
+def can_review_plan(user: User, organisation: Organisation) -> bool:
+    """The analysts assigned to the organisation review its plan (verdicts, proposals, return, ready); the
+    administrator may stand in for any of them."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_admin:
+        return True
+    return user.role == Role.ANALYST and user.assigned_organisations.filter(pk=organisation.pk).exists()
+
+
+def can_read_reviews(user: User) -> bool:
+    """Every OPDC role reads the analysts' reviews, internal notes included; nobody outside OPDC does."""
+    return user.is_authenticated and user.is_opdc
+
+
+def can_answer_review(user: User, organisation: Organisation) -> bool:
+    """The organisation's officers accept or answer OPDC's comments on their returned plan."""
+    return can_edit_plan(user, organisation)
+
+
+def can_assign_analysts(user: User) -> bool:
+    return user.is_authenticated and user.is_admin
+
+
 def can_track_submissions(user: User) -> bool:
     return user.is_authenticated and user.is_opdc
 
@@ -127,7 +151,17 @@ APPROVE_PLAN = Refusal(
 )
 RETURN_PLAN = Refusal("เฉพาะเจ้าหน้าที่สำนักงาน ก.พ.ร.", "Only OPDC staff")
 TRACK_SUBMISSIONS = RETURN_PLAN
+REVIEW_PLAN = Refusal(
+    "เฉพาะนักวิเคราะห์ที่ได้รับมอบหมายให้พิจารณาหน่วยงานนี้และผู้ดูแลระบบ",
+    "Only the analysts assigned to this organisation and the administrator",
+)
+READ_REVIEWS = RETURN_PLAN
+ANSWER_REVIEW = Refusal(
+    "เฉพาะเจ้าหน้าที่ของหน่วยงานนี้ตอบความเห็นของสำนักงาน ก.พ.ร. ได้",
+    "Only this organisation's officers answer OPDC's comments",
+)
 MANAGE_SUBMISSIONS = Refusal("เฉพาะผู้ดูแลระบบ", "Only the administrator")
+ASSIGN_ANALYSTS = MANAGE_SUBMISSIONS
 USE_LIBRARY = Refusal(
     "คลังตัวชี้วัดเปิดให้เจ้าหน้าที่สำนักงาน ก.พ.ร. จังหวัด และกลุ่มจังหวัด",
     "The KPI library is for OPDC staff, provinces and clusters",

@@ -23,6 +23,18 @@ def report_sheet(*, name: str, title: str, headers: Sequence[str]) -> tuple[Work
     book = Workbook()
     sheet = book.active
     assert sheet is not None
+    _headed(sheet, name=name, title=title, headers=headers)
+    return book, sheet
+
+
+def report_next_sheet(book: Workbook, *, name: str, title: str, headers: Sequence[str]) -> Worksheet:
+    """Another sheet of a report, in the same look as the first."""
+    sheet: Worksheet = book.create_sheet()
+    _headed(sheet, name=name, title=title, headers=headers)
+    return sheet
+
+
+def _headed(sheet: Worksheet, *, name: str, title: str, headers: Sequence[str]) -> None:
     sheet.title = name
     sheet.append([title])
     sheet["A1"].font = Font(name=FONT, bold=True, size=14)
@@ -31,7 +43,6 @@ def report_sheet(*, name: str, title: str, headers: Sequence[str]) -> tuple[Work
         cell.font = Font(name=FONT, bold=True)
         cell.fill = PatternFill("solid", fgColor="E9EDF5")
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    return book, sheet
 
 
 def report_text_rows(sheet: Worksheet, rows: Iterable[Sequence[str]]) -> None:
@@ -54,12 +65,17 @@ def cell_text(value: str) -> str:
     return text if len(text) <= CELL_LENGTH else text[: CELL_LENGTH - 1] + "…"
 
 
-def report_bytes(book: Workbook, sheet: Worksheet, *, widths: Sequence[float]) -> bytes:
-    """The finished report: column widths, frozen headers and a filter over every row."""
+def report_layout(sheet: Worksheet, *, widths: Sequence[float]) -> None:
+    """A finished sheet: column widths, frozen headers and a filter over every row."""
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = f"A{FIRST_DATA_ROW}"
     sheet.auto_filter.ref = f"A2:{get_column_letter(len(widths))}{sheet.max_row}"
+
+
+def report_bytes(book: Workbook, sheet: Worksheet, *, widths: Sequence[float]) -> bytes:
+    """The finished report (its last sheet laid out with ``widths``)."""
+    report_layout(sheet, widths=widths)
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()

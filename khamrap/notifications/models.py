@@ -15,6 +15,9 @@ class NotificationKind(models.TextChoices):
     DEADLINE_NEAR = "deadline_near", _("ใกล้ถึงกำหนดส่ง")
     WINDOW_CLOSED = "window_closed", _("ปิดรับแบบฟอร์มแล้ว")
     EXTENSION_GRANTED = "extension_granted", _("ได้รับการขยายเวลา")
+    RESUBMITTED = "resubmitted", _("ส่งฉบับแก้ไขแล้ว")
+    READY = "ready", _("พร้อมเจรจา")
+    ANSWERED = "answered", _("จังหวัดตอบความเห็น")
 
 
 class Notification(models.Model):

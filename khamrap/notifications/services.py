@@ -42,6 +42,15 @@ def executives_of(organisation: Organisation) -> list[User]:
     )
 
 
+def analysts_of(organisation: Organisation) -> list[User]:
+    """The active analysts assigned to review the organisation's plan."""
+    return list(
+        User.objects.filter(assigned_organisations=organisation, role=Role.ANALYST, is_active=True).order_by(
+            "pk"
+        )
+    )
+
+
 def notify(
     *, recipients: Iterable[User], kind: NotificationKind, key: str, message: Message
 ) -> list[Notification]:

@@ -90,7 +90,7 @@ def check_rules_of(framework: Framework | None, indicators: Iterable[FrameworkIn
     )
 
 
-def _frameworks_of(fiscal_year: FiscalYear) -> dict[str, CheckRules]:
+def check_rules_by_kind(fiscal_year: FiscalYear) -> dict[str, CheckRules]:
     """Each organisation kind's rules this year: two queries."""
     frameworks = Framework.objects.filter(fiscal_year=fiscal_year).prefetch_related(
         Prefetch("indicators", queryset=FrameworkIndicator.objects.order_by("position", "code", "pk"))
@@ -100,7 +100,7 @@ def _frameworks_of(fiscal_year: FiscalYear) -> dict[str, CheckRules]:
 
 def check_rules_for(*, fiscal_year: FiscalYear, organisation: Organisation) -> CheckRules:
     """The thresholds the organisation's plans are checked against this year (two queries)."""
-    return _frameworks_of(fiscal_year).get(organisation.kind, CheckRules())
+    return check_rules_by_kind(fiscal_year).get(organisation.kind, CheckRules())
 
 
 def plan_findings_of(plan: Plan, *, tree: PlanData | None = None) -> tuple[Finding, ...]:
@@ -181,7 +181,7 @@ def year_findings(
 ) -> list[PlanFindings]:
     """Every plan of the year (of ``organisations``, when given) with its findings, in organisation code
     order: seven queries however many plans."""
-    rules = _frameworks_of(fiscal_year)
+    rules = check_rules_by_kind(fiscal_year)
     return [
         PlanFindings(plan, plan_findings(plan_facts(tree), rules.get(plan.organisation.kind, CheckRules())))
         for plan, tree in plans_trees(fiscal_year=fiscal_year, organisations=organisations).values()

@@ -76,7 +76,8 @@ class NewKpiForm(forms.Form):
     kpi_type = forms.ChoiceField(choices=KpiType.choices, initial=KpiType.QUANTITATIVE, label="ประเภทตัวชี้วัด")
 
 
-def _form_field(field: KpiField) -> forms.Field:
+def registry_form_field(field: KpiField) -> forms.Field:
+    """The form field of a registry field: its kind, its bounds, its length."""
     label = field.heading
     if field.is_number:
         assert field.bounds is not None
@@ -151,5 +152,5 @@ class _KpiFormBase(forms.Form):
 KpiForm: type[_KpiFormBase] = type(
     "KpiForm",
     (_KpiFormBase,),
-    {**{field.name: _form_field(field) for field in KPI_FIELDS}, **_level_fields()},
+    {**{field.name: registry_form_field(field) for field in KPI_FIELDS}, **_level_fields()},
 )

@@ -71,6 +71,8 @@ class Plan(models.Model):
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # When OPDC returns the plan for revision: the day the revised plan is due back.
+    revise_by = models.DateField(_("กำหนดส่งฉบับแก้ไข"), null=True, blank=True)
 
     class Meta:
         ordering = ["fiscal_year", "organisation__code"]
@@ -244,6 +246,8 @@ class PlanEventKind(models.TextChoices):
     RETURNED = "returned", _("ส่งกลับให้แก้ไข")
     WITHDRAWN = "withdrawn", _("ถอนเพื่อแก้ไข")
     IMPORT_UNDONE = "import_undone", _("ย้อนการนำเข้าจาก Excel")
+    REVIEW_STARTED = "review_started", _("เริ่มพิจารณาความเหมาะสม")
+    READY = "ready", _("พร้อมเจรจา")
 
 
 class Channel(models.TextChoices):

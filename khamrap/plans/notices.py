@@ -4,7 +4,7 @@ approved, sent back or returned. Called by :mod:`khamrap.plans.submission` insid
 from django.urls import reverse
 
 from khamrap.notifications.models import NotificationKind
-from khamrap.notifications.services import Message, executives_of, notify, officers_of
+from khamrap.notifications.services import Message, analysts_of, executives_of, notify, officers_of
 from khamrap.plans.models import Plan, PlanEvent
 
 
@@ -87,6 +87,46 @@ def plan_returned_notify(*, plan: Plan, event: PlanEvent) -> None:
             f"{plan.version}{note_th}",
             body_en=f"The FY{plan.fiscal_year.year} negotiation form can be edited again as version "
             f"{plan.version}.{note_en}",
+            url=url,
+        ),
+    )
+
+
+def plan_resubmitted_notify(*, plan: Plan, event: PlanEvent) -> None:
+    """The analysts assigned to the organisation: the revised plan is back, with the province's answers."""
+    name_th, name_en, _url = _names(plan)
+    review_url = reverse("review-plan", args=[plan.fiscal_year.year, plan.organisation.code])
+    notify(
+        recipients=analysts_of(plan.organisation),
+        kind=NotificationKind.RESUBMITTED,
+        key=f"{NotificationKind.RESUBMITTED}:event:{event.pk}",
+        message=Message(
+            subject_th=f"{name_th}ส่งแบบฟอร์มเจรจาฉบับแก้ไขแล้ว",
+            subject_en=f"{name_en} sent the revised negotiation form",
+            body_th=f"แบบฟอร์มเจรจา ปีงบประมาณ พ.ศ. {plan.fiscal_year.year} ฉบับที่ {plan.version} "
+            "ส่งกลับมาแล้ว พร้อมคำตอบของจังหวัดต่อความเห็นแต่ละตัวชี้วัด",
+            body_en=f"The FY{plan.fiscal_year.year} negotiation form (version {plan.version}) is back, with "
+            "the organisation's answers to each comment.",
+            url=review_url,
+        ),
+    )
+
+
+def plan_ready_notify(*, plan: Plan, event: PlanEvent) -> None:
+    """The organisation's officers and governor: the plan is ready for negotiation."""
+    name_th, name_en, url = _names(plan)
+    note_th, note_en = _note("ความเห็น", "Note", event.note)
+    notify(
+        recipients=[*officers_of([plan.organisation]), *executives_of(plan.organisation)],
+        kind=NotificationKind.READY,
+        key=f"{NotificationKind.READY}:event:{event.pk}",
+        message=Message(
+            subject_th=f"แบบฟอร์มเจรจาของ{name_th}พร้อมเจรจาแล้ว",
+            subject_en=f"The negotiation form of {name_en} is ready for negotiation",
+            body_th=f"สำนักงาน ก.พ.ร. พิจารณาแบบฟอร์มเจรจา ปีงบประมาณ พ.ศ. {plan.fiscal_year.year} "
+            f"ฉบับที่ {plan.version} แล้ว พร้อมเข้าสู่การเจรจา{note_th}",
+            body_en=f"OPDC has reviewed the FY{plan.fiscal_year.year} negotiation form (version "
+            f"{plan.version}); it is ready for negotiation.{note_en}",
             url=url,
         ),
     )

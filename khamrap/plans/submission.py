@@ -13,8 +13,10 @@ from django.utils import timezone
 from khamrap.accounts.access import (
     APPROVE_PLAN,
     RETURN_PLAN,
+    REVIEW_PLAN,
     can_approve_plan,
     can_return_plan,
+    can_review_plan,
     ensure,
 )
 from khamrap.accounts.models import User
@@ -27,6 +29,8 @@ from khamrap.plans.models import Plan, PlanEvent, PlanEventKind, PlanSnapshot, P
 from khamrap.plans.notices import (
     plan_approved_notify,
     plan_awaiting_approval_notify,
+    plan_ready_notify,
+    plan_resubmitted_notify,
     plan_returned_notify,
     plan_sent_back_notify,
 )
@@ -130,7 +134,9 @@ def _mark_received(plan: Plan, actor: User, when: datetime) -> None:
     plan.submitted_by = plan.submitted_by or actor
     plan.save()
     _snapshot(plan, actor)
-    PlanEvent.objects.create(plan=plan, kind=PlanEventKind.SUBMITTED, actor=actor)
+    event = PlanEvent.objects.create(plan=plan, kind=PlanEventKind.SUBMITTED, actor=actor)
+    if plan.status == PlanStatus.RESUBMITTED:
+        plan_resubmitted_notify(plan=plan, event=event)
 
 
 @transaction.atomic
@@ -185,17 +191,50 @@ def plan_send_back(*, plan: Plan, actor: User, note: str) -> Plan:
 
 
 @transaction.atomic
-def plan_return(*, plan: Plan, actor: User, note: str) -> Plan:
-    """OPDC returns a submitted plan for revision: it becomes editable again as a new version."""
+def plan_return(*, plan: Plan, actor: User, note: str, revise_by: date | None = None) -> Plan:
+    """OPDC returns a submitted plan for revision: it becomes editable again as a new version, due back by
+    ``revise_by`` when a date is given."""
     plan = plan_lock(plan)
     ensure(can_return_plan(actor), RETURN_PLAN)
     if not plan.is_returnable:
         raise DomainError("ส่งกลับได้เฉพาะแบบฟอร์มที่ส่งแล้ว", "Only a submitted plan can be returned")
     if not note.strip():
         raise DomainError("กรุณาระบุสิ่งที่ต้องแก้ไข", "Say what must be revised")
+    if revise_by is not None and revise_by < timezone.localdate():
+        raise DomainError("กำหนดส่งฉบับแก้ไขต้องไม่ก่อนวันนี้", "The date the revision is due cannot be before today")
     plan.status = PlanStatus.RETURNED
     plan.version += 1
-    plan.save(update_fields=["status", "version", "updated_at"])
+    plan.revise_by = revise_by
+    plan.save(update_fields=["status", "version", "revise_by", "updated_at"])
     event = PlanEvent.objects.create(plan=plan, kind=PlanEventKind.RETURNED, actor=actor, note=note)
     plan_returned_notify(plan=plan, event=event)
+    return plan
+
+
+def plan_review_start(*, plan: Plan, actor: User) -> Plan:
+    """The analyst's first step on a submitted (or resubmitted) plan puts it under review; afterwards, and
+    in any other state, nothing changes. Called inside the review's transaction, under the plan's lock."""
+    if plan.status not in {PlanStatus.SUBMITTED, PlanStatus.RESUBMITTED}:
+        return plan
+    ensure(can_review_plan(actor, plan.organisation), REVIEW_PLAN)
+    plan.status = PlanStatus.UNDER_REVIEW
+    plan.save(update_fields=["status", "updated_at"])
+    PlanEvent.objects.create(plan=plan, kind=PlanEventKind.REVIEW_STARTED, actor=actor)
+    return plan
+
+
+@transaction.atomic
+def plan_mark_ready(*, plan: Plan, actor: User, note: str = "") -> Plan:
+    """The analyst is satisfied: the plan is ready for negotiation, and its people are told."""
+    plan = plan_lock(plan)
+    ensure(can_review_plan(actor, plan.organisation), REVIEW_PLAN)
+    if not plan.is_returnable:
+        raise DomainError(
+            "พร้อมเจรจาได้เฉพาะแบบฟอร์มที่ส่งถึงสำนักงาน ก.พ.ร. แล้วและยังไม่ได้ส่งกลับ",
+            "Only a plan that has reached OPDC and is not returned can be marked ready",
+        )
+    plan.status = PlanStatus.READY
+    plan.save(update_fields=["status", "updated_at"])
+    event = PlanEvent.objects.create(plan=plan, kind=PlanEventKind.READY, actor=actor, note=note)
+    plan_ready_notify(plan=plan, event=event)
     return plan

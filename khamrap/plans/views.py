@@ -16,7 +16,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from khamrap.accounts.access import AuthenticatedRequest, can_approve_plan, can_edit_plan, can_return_plan
+from khamrap.accounts.access import (
+    AuthenticatedRequest,
+    can_approve_plan,
+    can_edit_plan,
+    can_read_reviews,
+    can_return_plan,
+)
 from khamrap.accounts.decorators import signed_in
 from khamrap.core.errors import DomainError
 from khamrap.frameworks.selectors import expected_plan_weight
@@ -107,6 +113,7 @@ def plan_detail(request: AuthenticatedRequest, year: int, org: str) -> HttpRespo
         "editable": editable,
         "can_approve": can_approve_plan(user, organisation) and plan.is_awaiting_approval,
         "can_return": can_return_plan(user) and plan.is_returnable,
+        "can_review": can_read_reviews(user) and plan.is_submitted,
         "weights": weight_check(tree, expected=expected),
         "submission_problems": (
             submission.submission_problems(plan, tree=tree, expected_weight=expected) if editable else []

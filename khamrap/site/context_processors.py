@@ -5,6 +5,7 @@ from django.http import HttpRequest
 
 from khamrap.accounts.access import (
     can_manage_submissions,
+    can_read_reviews,
     can_track_submissions,
     can_use_admin_screens,
     can_use_library,
@@ -27,6 +28,7 @@ def current_year(request: HttpRequest) -> dict[str, object]:
             "manage": can_manage_submissions(user),
             "admin_screens": can_use_admin_screens(user),
             "library": can_use_library(user),
+            "review": can_read_reviews(user),
         },
     }
 

@@ -22,6 +22,7 @@ FLOORS: dict[str, set[str]] = {
     "workbook": {"core", "orgs", "frameworks", "accounts", "plans"},
     "tracking": {"core", "orgs", "frameworks", "accounts", "documents", "notifications", "plans"},
     "library": {"core", "orgs", "frameworks", "accounts", "documents", "plans"},
+    "review": {"core", "orgs", "frameworks", "accounts", "documents", "notifications", "plans", "library"},
     "site": {
         "core",
         "orgs",
@@ -33,6 +34,7 @@ FLOORS: dict[str, set[str]] = {
         "workbook",
         "tracking",
         "library",
+        "review",
     },
 }
 PURE = {"scoring", "thai"}

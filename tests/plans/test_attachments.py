@@ -20,6 +20,7 @@ from weasyprint import HTML
 
 from khamrap.accounts.models import User
 from khamrap.core.errors import DomainError
+from khamrap.core.templatetags.thai import thai_date
 from khamrap.documents.attachments import (
     DOCX,
     PDF,
@@ -406,7 +407,8 @@ def test_an_officer_uploads_and_sees_the_list(plan: Plan, officer: User) -> None
     page = client.get(_url("plan-attachments")).content.decode()
     assert "แผนปฏิบัติราชการ.docx" in page
     assert "Word (DOCX)" in page
-    assert f"{attachment.uploaded_at.day} " in page and " 25" in page  # a BE date ("15 ต.ค. 2550")
+    # The day as Bangkok reads it ("15 ต.ค. 2550"), which is not the UTC day from 17:00 to midnight UTC.
+    assert thai_date(attachment.uploaded_at) in page
     assert "แนบไฟล์ &quot;แผนปฏิบัติราชการ.docx&quot; แล้ว" in page
     assert _url("plan-attachment-delete", attachment.pk) in page
 

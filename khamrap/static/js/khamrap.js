@@ -44,4 +44,24 @@
     input.setCustomValidity(tooLarge ? document.body.dataset.fileTooLarge.replace("{mb}", megabytes) : "");
     if (tooLarge) input.reportValidity();
   });
+
+  // <details hx-get=… data-load-failed="…">: a part loaded when opened says so when it cannot be loaded
+  // (htmx swaps no error response), and loads again the next time it is opened.
+  function loadFailed(event) {
+    var source = event.detail.elt;
+    if (!source.dataset || !source.dataset.loadFailed) return;
+    var target = event.detail.target || source;
+    target.textContent = "";
+    var message = document.createElement("p");
+    message.className = "field-error";
+    message.setAttribute("role", "alert");
+    message.textContent = source.dataset.loadFailed;
+    target.appendChild(message);
+    source.addEventListener("toggle", function again() {
+      source.removeEventListener("toggle", again);
+      if (source.open) window.htmx.ajax("get", source.getAttribute("hx-get"), { source: source, target: target });
+    });
+  }
+  document.addEventListener("htmx:responseError", loadFailed);
+  document.addEventListener("htmx:sendError", loadFailed);
 })();
