@@ -1,0 +1,88 @@
+"""Nobody sees or does in the review what they should not: every page and endpoint, every role."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from khamrap.plans.models import Kpi, Plan
+from khamrap.review import services
+from khamrap.review.models import KpiReview
+from tests.conftest import login
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def _url(name: str, *args: object, org: str = "50") -> str:
+    return reverse(name, args=[2551, org, *args])
+
+
+@pytest.mark.parametrize("role", ["officer", "governor", "other_officer", "cluster_officer", "viewer"])
+def test_outside_opdc_nobody_opens_the_review_or_the_overview(submitted: Plan, role: str, request) -> None:  # type: ignore[no-untyped-def]
+    client = login(request.getfixturevalue(role))
+    kpi = Kpi.objects.get(plan=submitted, code="1.1")
+    assert client.get(_url("review-plan")).status_code == 403
+    assert client.get(reverse("review-overview", args=[2551])).status_code == 403
+    assert client.get(reverse("review-export", args=[2551])).status_code == 403
+    assert client.get(_url("review-similar", kpi.uid)).status_code == 403
+    assert client.post(_url("review-kpi", kpi.uid), {f"r{kpi.pk}-verdict": "drop"}, **HTMX).status_code == 403
+    assert client.post(_url("review-notes"), {"notes": "x"}, **HTMX).status_code == 403
+    assert client.post(_url("review-ready")).status_code == 403
+    assert client.post(_url("review-return"), {"message": "x", "revise_by": "1/1/2570"}).status_code == 403
+    assert client.post(reverse("review-assign", args=[2551]), {"organisation": "50"}).status_code == 403
+    assert not KpiReview.objects.exists()
+
+
+def test_an_analyst_not_assigned_reads_but_does_not_review(submitted: Plan, other_analyst) -> None:  # type: ignore[no-untyped-def]
+    client = login(other_analyst)
+    kpi = Kpi.objects.get(plan=submitted, code="1.1")
+    page = client.get(_url("review-plan"))
+    assert page.status_code == 200 and 'data-testid="review-readonly"' in page.content.decode()
+    assert client.post(_url("review-kpi", kpi.uid), {f"r{kpi.pk}-verdict": "drop"}, **HTMX).status_code == 403
+    assert client.post(_url("review-ready")).status_code == 403
+    assert client.post(reverse("review-assign", args=[2551]), {"organisation": "50", "analyst": str(other_analyst.pk)}).status_code == 403
+    assert not KpiReview.objects.exists()
+    assert list(other_analyst.assigned_organisations.values_list("code", flat=True)) == ["51"]
+
+
+def test_only_the_provinces_own_people_see_its_comments(submitted: Plan, assigned, other_officer, officer, governor) -> None:  # type: ignore[no-untyped-def]
+    kpi = Kpi.objects.get(plan=submitted, code="1.1")
+    services.kpi_review_save(
+        plan=submitted, kpi_uid=str(kpi.uid), actor=assigned, verdict="revise", comment="ความเห็น", note="", proposed={}
+    )
+    services.review_return(plan=submitted, actor=assigned, message="", revise_by=timezone.localdate())
+    outsider = login(other_officer)
+    assert outsider.get(_url("review-answers")).status_code == 403
+    assert outsider.post(_url("review-accept", kpi.uid)).status_code == 403
+    assert outsider.post(_url("review-answer", kpi.uid), {"answer": "x"}).status_code == 403
+    assert Kpi.objects.get(pk=kpi.pk).target == kpi.target
+    # the governor reads them but does not answer for the officers
+    assert "ความเห็น" in login(governor).get(_url("review-answers")).content.decode()
+    login(governor).post(_url("review-answer", kpi.uid), {"answer": "ผู้ว่าฯ"})
+    assert KpiReview.objects.get(kpi_uid=kpi.uid).response == ""
+    assert "ความเห็น" in login(officer).get(_url("review-answers")).content.decode()
+
+
+def test_comments_reach_the_province_only_once_the_plan_is_returned(submitted: Plan, assigned, officer) -> None:  # type: ignore[no-untyped-def]
+    kpi = Kpi.objects.get(plan=submitted, code="1.1")
+    services.kpi_review_save(
+        plan=submitted, kpi_uid=str(kpi.uid), actor=assigned, verdict="drop", comment="ร่างความเห็น", note="", proposed={}
+    )
+    page = login(officer).get(_url("review-answers")).content.decode()
+    assert "ร่างความเห็น" not in page and 'data-testid="no-comments"' in page
+
+
+def test_the_administrator_reviews_any_plan(submitted: Plan, opdc_admin) -> None:  # type: ignore[no-untyped-def]
+    kpi = Kpi.objects.get(plan=submitted, code="1.1")
+    response = login(opdc_admin).post(_url("review-kpi", kpi.uid), {f"r{kpi.pk}-verdict": "appropriate"}, **HTMX)
+    assert response.status_code == 200
+    assert KpiReview.objects.get(kpi_uid=kpi.uid).verdict == "appropriate"
+
+
+def test_a_kpi_of_another_plan_is_not_found(submitted: Plan, assigned, fy2551, org, other_officer) -> None:  # type: ignore[no-untyped-def]
+    from tests.factories import PlanFactory
+
+    other = PlanFactory(fiscal_year=fy2551, organisation=org("51"), tree__actor=other_officer)
+    foreign = Kpi.objects.filter(plan=other).first()
+    assert foreign is not None
+    response = login(assigned).post(_url("review-kpi", foreign.uid), {f"r{foreign.pk}-verdict": "drop"}, **HTMX)
+    assert response.status_code == 404
