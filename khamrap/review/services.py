@@ -202,7 +202,11 @@ def return_note(message: str, asked: list[Asked]) -> str:
     return "\n".join(lines)
 
 
-VERDICT_TH: dict[str, str] = {Verdict.APPROPRIATE: "เหมาะสม", Verdict.REVISE: "ควรปรับปรุง", Verdict.DROP: "ควรตัดออก"}
+VERDICT_TH: dict[str, str] = {
+    Verdict.APPROPRIATE: "เหมาะสม",
+    Verdict.REVISE: "ควรปรับปรุง",
+    Verdict.DROP: "ควรตัดออก",
+}
 
 
 @transaction.atomic

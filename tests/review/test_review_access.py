@@ -39,15 +39,28 @@ def test_an_analyst_not_assigned_reads_but_does_not_review(submitted: Plan, othe
     assert page.status_code == 200 and 'data-testid="review-readonly"' in page.content.decode()
     assert client.post(_url("review-kpi", kpi.uid), {f"r{kpi.pk}-verdict": "drop"}, **HTMX).status_code == 403
     assert client.post(_url("review-ready")).status_code == 403
-    assert client.post(reverse("review-assign", args=[2551]), {"organisation": "50", "analyst": str(other_analyst.pk)}).status_code == 403
+    assert (
+        client.post(
+            reverse("review-assign", args=[2551]), {"organisation": "50", "analyst": str(other_analyst.pk)}
+        ).status_code
+        == 403
+    )
     assert not KpiReview.objects.exists()
     assert list(other_analyst.assigned_organisations.values_list("code", flat=True)) == ["51"]
 
 
-def test_only_the_provinces_own_people_see_its_comments(submitted: Plan, assigned, other_officer, officer, governor) -> None:  # type: ignore[no-untyped-def]
+def test_only_the_provinces_own_people_see_its_comments(
+    submitted: Plan, assigned, other_officer, officer, governor
+) -> None:  # type: ignore[no-untyped-def]
     kpi = Kpi.objects.get(plan=submitted, code="1.1")
     services.kpi_review_save(
-        plan=submitted, kpi_uid=str(kpi.uid), actor=assigned, verdict="revise", comment="ความเห็น", note="", proposed={}
+        plan=submitted,
+        kpi_uid=str(kpi.uid),
+        actor=assigned,
+        verdict="revise",
+        comment="ความเห็น",
+        note="",
+        proposed={},
     )
     services.review_return(plan=submitted, actor=assigned, message="", revise_by=timezone.localdate())
     outsider = login(other_officer)
@@ -62,10 +75,18 @@ def test_only_the_provinces_own_people_see_its_comments(submitted: Plan, assigne
     assert "ความเห็น" in login(officer).get(_url("review-answers")).content.decode()
 
 
-def test_comments_reach_the_province_only_once_the_plan_is_returned(submitted: Plan, assigned, officer) -> None:  # type: ignore[no-untyped-def]
+def test_comments_reach_the_province_only_once_the_plan_is_returned(
+    submitted: Plan, assigned, officer
+) -> None:  # type: ignore[no-untyped-def]
     kpi = Kpi.objects.get(plan=submitted, code="1.1")
     services.kpi_review_save(
-        plan=submitted, kpi_uid=str(kpi.uid), actor=assigned, verdict="drop", comment="ร่างความเห็น", note="", proposed={}
+        plan=submitted,
+        kpi_uid=str(kpi.uid),
+        actor=assigned,
+        verdict="drop",
+        comment="ร่างความเห็น",
+        note="",
+        proposed={},
     )
     page = login(officer).get(_url("review-answers")).content.decode()
     assert "ร่างความเห็น" not in page and 'data-testid="no-comments"' in page
@@ -73,7 +94,9 @@ def test_comments_reach_the_province_only_once_the_plan_is_returned(submitted: P
 
 def test_the_administrator_reviews_any_plan(submitted: Plan, opdc_admin) -> None:  # type: ignore[no-untyped-def]
     kpi = Kpi.objects.get(plan=submitted, code="1.1")
-    response = login(opdc_admin).post(_url("review-kpi", kpi.uid), {f"r{kpi.pk}-verdict": "appropriate"}, **HTMX)
+    response = login(opdc_admin).post(
+        _url("review-kpi", kpi.uid), {f"r{kpi.pk}-verdict": "appropriate"}, **HTMX
+    )
     assert response.status_code == 200
     assert KpiReview.objects.get(kpi_uid=kpi.uid).verdict == "appropriate"
 
@@ -84,5 +107,7 @@ def test_a_kpi_of_another_plan_is_not_found(submitted: Plan, assigned, fy2551, o
     other = PlanFactory(fiscal_year=fy2551, organisation=org("51"), tree__actor=other_officer)
     foreign = Kpi.objects.filter(plan=other).first()
     assert foreign is not None
-    response = login(assigned).post(_url("review-kpi", foreign.uid), {f"r{foreign.pk}-verdict": "drop"}, **HTMX)
+    response = login(assigned).post(
+        _url("review-kpi", foreign.uid), {f"r{foreign.pk}-verdict": "drop"}, **HTMX
+    )
     assert response.status_code == 404

@@ -45,7 +45,9 @@ def test_the_review_goes_from_assignment_to_ready(  # type: ignore[no-untyped-de
     kpi_b = Kpi.objects.get(plan=submitted, code="1.2")
     # the administrator assigns the analyst to Chiang Mai on the overview
     admin = login(opdc_admin)
-    response = admin.post(reverse("review-assign", args=[2551]), {"organisation": "50", "analyst": str(analyst.pk)})
+    response = admin.post(
+        reverse("review-assign", args=[2551]), {"organisation": "50", "analyst": str(analyst.pk)}
+    )
     assert response.status_code == 302
     assert list(analyst.assigned_organisations.values_list("code", flat=True)) == ["50"]
 
@@ -120,10 +122,15 @@ def test_the_review_goes_from_assignment_to_ready(  # type: ignore[no-untyped-de
     response = reviewer.post(_url("review-ready"), {"note": ""})
     assert response.status_code == 302
     assert Plan.objects.get(pk=plan.pk).status == PlanStatus.READY
-    assert {n.recipient for n in Notification.objects.filter(kind=NotificationKind.READY)} == {officer, governor}
+    assert {n.recipient for n in Notification.objects.filter(kind=NotificationKind.READY)} == {
+        officer,
+        governor,
+    }
 
 
-def test_a_proposal_out_of_bounds_is_refused_by_field_and_the_rest_is_saved(submitted: Plan, assigned) -> None:  # type: ignore[no-untyped-def]
+def test_a_proposal_out_of_bounds_is_refused_by_field_and_the_rest_is_saved(
+    submitted: Plan, assigned
+) -> None:  # type: ignore[no-untyped-def]
     kpi = Kpi.objects.get(plan=submitted, code="1.1")
     response = _verdict(login(assigned), kpi, verdict="revise", comment="ปรับน้ำหนัก", proposed_weight="150")
     body = response.content.decode()
@@ -139,10 +146,18 @@ def test_a_proposal_equal_to_the_provinces_value_is_no_proposal(submitted: Plan,
     assert KpiReview.objects.get(kpi_uid=kpi.uid).proposal == {}
 
 
-def test_accepting_a_drop_deletes_the_kpi_and_the_page_still_shows_it(submitted: Plan, assigned, officer) -> None:  # type: ignore[no-untyped-def]
+def test_accepting_a_drop_deletes_the_kpi_and_the_page_still_shows_it(
+    submitted: Plan, assigned, officer
+) -> None:  # type: ignore[no-untyped-def]
     kpi = Kpi.objects.get(plan=submitted, code="1.3")
     services.kpi_review_save(
-        plan=submitted, kpi_uid=str(kpi.uid), actor=assigned, verdict="drop", comment="ซ้ำกับ 1.2", note="", proposed={}
+        plan=submitted,
+        kpi_uid=str(kpi.uid),
+        actor=assigned,
+        verdict="drop",
+        comment="ซ้ำกับ 1.2",
+        note="",
+        proposed={},
     )
     services.review_return(plan=submitted, actor=assigned, message="", revise_by=timezone.localdate())
     province = login(officer)
@@ -185,7 +200,13 @@ def test_the_review_is_closed_while_the_province_revises(submitted: Plan, assign
 def test_an_answer_cannot_be_empty(submitted: Plan, assigned, officer) -> None:  # type: ignore[no-untyped-def]
     kpi = Kpi.objects.get(plan=submitted, code="1.1")
     services.kpi_review_save(
-        plan=submitted, kpi_uid=str(kpi.uid), actor=assigned, verdict="revise", comment="x", note="", proposed={}
+        plan=submitted,
+        kpi_uid=str(kpi.uid),
+        actor=assigned,
+        verdict="revise",
+        comment="x",
+        note="",
+        proposed={},
     )
     services.review_return(plan=submitted, actor=assigned, message="", revise_by=timezone.localdate())
     response = login(officer).post(_url("review-answer", kpi.uid), {"answer": "   "}, follow=True)

@@ -26,7 +26,13 @@ def _rows(page: str) -> list[str]:
 def _review_first(plan: Plan, analyst) -> None:  # type: ignore[no-untyped-def]
     kpi = Kpi.objects.get(plan=plan, code="1.1")
     services.kpi_review_save(
-        plan=plan, kpi_uid=str(kpi.uid), actor=analyst, verdict="revise", comment="ปรับเป้า", note="ภายใน", proposed={"target": 7}
+        plan=plan,
+        kpi_uid=str(kpi.uid),
+        actor=analyst,
+        verdict="revise",
+        comment="ปรับเป้า",
+        note="ภายใน",
+        proposed={"target": 7},
     )
 
 
@@ -55,7 +61,9 @@ def test_the_overview_filters_and_sorts(submitted: Plan, assigned, fy2551, org, 
     assert _rows(client.get(url, {"sort": "nonsense"}).content.decode()) == by_code
 
 
-def test_the_overview_reads_in_a_constant_number_of_queries(submitted: Plan, assigned, fy2551, org, other_officer) -> None:  # type: ignore[no-untyped-def]
+def test_the_overview_reads_in_a_constant_number_of_queries(
+    submitted: Plan, assigned, fy2551, org, other_officer
+) -> None:  # type: ignore[no-untyped-def]
     client = login(assigned)
     url = reverse("review-overview", args=[2551])
     client.get(url)
@@ -77,11 +85,22 @@ def test_the_export_holds_findings_verdicts_and_notes(submitted: Plan, assigned,
     book = load_workbook(out)
     assert book.sheetnames == ["ข้อสังเกต", "ผลการพิจารณา", "บันทึกภายใน"]
     findings = [tuple(c.value for c in row) for row in book["ข้อสังเกต"].iter_rows(min_row=3)]
-    assert ("50", "เชียงใหม่", "1.3", str(Kpi.objects.get(plan=submitted, code="1.3").uid), "field_missing") == findings[1][:5]
+    assert (
+        "50",
+        "เชียงใหม่",
+        "1.3",
+        str(Kpi.objects.get(plan=submitted, code="1.3").uid),
+        "field_missing",
+    ) == findings[1][:5]
     verdicts = {row[4].value: [c.value for c in row] for row in book["ผลการพิจารณา"].iter_rows(min_row=3)}
     assert verdicts["1.1"][7:11] == ["ควรปรับปรุง", "ปรับเป้า", "ค่าเป้าหมาย: 7", "ภายใน"]
     assert len(verdicts) == 8
-    assert [c.value for c in next(book["บันทึกภายใน"].iter_rows(min_row=3))] == ["50", "เชียงใหม่", "0", "นัดหารือ 1 พ.ย."]
+    assert [c.value for c in next(book["บันทึกภายใน"].iter_rows(min_row=3))] == [
+        "50",
+        "เชียงใหม่",
+        "0",
+        "นัดหารือ 1 พ.ย.",
+    ]
     # the same file from the overview's button
     response = login(assigned).get(reverse("review-export", args=[2551]))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")

@@ -16,7 +16,9 @@ class Command(BaseCommand):
     help = "Write every plan's findings and verdicts of the year to Excel: khamrap export_review --year 2551 --out review.xlsx"
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("--year", type=int, required=True, help="fiscal year in the Buddhist Era, e.g. 2551")
+        parser.add_argument(
+            "--year", type=int, required=True, help="fiscal year in the Buddhist Era, e.g. 2551"
+        )
         parser.add_argument("--out", required=True, help="the Excel file to write (.xlsx)")
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from khamrap.accounts.services import DEMO_PASSWORD, demo_accounts_create
 from khamrap.frameworks.selectors import fiscal_year_current
-from khamrap.site.demo import demo_plans_create
+from khamrap.site.demo import demo_plans_create, demo_reviews_create
 
 
 class Command(BaseCommand):
@@ -33,6 +33,7 @@ class Command(BaseCommand):
         if fiscal_year is not None:
             made = demo_plans_create(fiscal_year=fiscal_year)
             self.stdout.write(f"demo plans created: {made}")
+            self.stdout.write(f"demo reviews created: {demo_reviews_create(fiscal_year=fiscal_year)}")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         for account in accounts:
             where = account.organisation_code or "-"
