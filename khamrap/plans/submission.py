@@ -108,6 +108,8 @@ def submission_problems(
 
 
 def _require_window_open(plan: Plan, when: datetime) -> None:
+    if plan.version > 1:
+        return  # a revision OPDC asked for after the deadline: it is due by the date of the return, not the window's
     extension = extension_of(fiscal_year=plan.fiscal_year, organisation=plan.organisation)
     if plan.fiscal_year.submission_open:
         return

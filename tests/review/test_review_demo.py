@@ -16,7 +16,9 @@ from tests.conftest import login
 def test_the_demo_shows_a_review_at_each_stage(fy2551) -> None:  # type: ignore[no-untyped-def]
     call_command("seed_demo", stdout=StringIO())
     call_command("seed_demo", stdout=StringIO())
-    statuses = dict(Plan.objects.filter(organisation__code__in=["51", "52"]).values_list("organisation__code", "status"))
+    statuses = dict(
+        Plan.objects.filter(organisation__code__in=["51", "52"]).values_list("organisation__code", "status")
+    )
     assert statuses == {"51": PlanStatus.RETURNED, "52": PlanStatus.UNDER_REVIEW}
     assert KpiReview.objects.count() == 5
     officer = User.objects.get(username="lamphun_officer")

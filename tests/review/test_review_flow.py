@@ -231,3 +231,14 @@ def test_the_review_page_reads_in_english(submitted: Plan, assigned: User) -> No
     page = client.get(_url("review-plan")).content.decode()
     assert "Review the appropriateness of the KPIs" in page
     assert "Verdict" in page
+
+
+def test_a_returned_plan_is_resubmitted_after_the_window_closed(
+    submitted: Plan, assigned, officer, governor
+) -> None:  # type: ignore[no-untyped-def]
+    services.review_return(plan=submitted, actor=assigned, message="แก้ไขเกณฑ์", revise_by=timezone.localdate())
+    type(submitted.fiscal_year).objects.filter(pk=submitted.fiscal_year_id).update(submission_open=False)
+    plan = Plan.objects.get(pk=submitted.pk)
+    submission.plan_submit(plan=plan, actor=officer)
+    plan = submission.plan_approve(plan=Plan.objects.get(pk=plan.pk), actor=governor)
+    assert plan.status == PlanStatus.RESUBMITTED
