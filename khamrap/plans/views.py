@@ -272,6 +272,10 @@ def kpi_save(request: AuthenticatedRequest, year: int, org: str, pk: int) -> Htt
         problems[field] = " ".join(str(m) for m in errors)
     tree = plan_tree(plan)
     expected = expected_plan_weight(fiscal_year=fiscal_year, organisation=organisation)
+    # The checks run again on the plan as saved: every KPI's findings and the plan's are sent to the page.
+    shown = [ShownFinding.of(f, get_language()) for f in plan_findings_of(plan, tree=tree)]
+    pks = dict(Kpi.objects.filter(plan=plan).values_list("uid", "pk"))
+    kpi_findings = [(pk, [f for f in shown if f.kpi_uid == str(uid)]) for uid, pk in pks.items()]
     return render(
         request,
         "plans/_kpi_status.html",
@@ -291,6 +295,8 @@ def kpi_save(request: AuthenticatedRequest, year: int, org: str, pk: int) -> Htt
             "conflicts": saved.conflicts,
             "refreshed": [(f"k{kpi.pk}-{name}", value) for name, value in saved.refreshed],
             "labels": field_labels(get_language()),
+            "kpi_findings": kpi_findings,
+            "plan_findings": [f for f in shown if not f.kpi_uid],
         },
     )
 

@@ -122,6 +122,19 @@ def test_the_plan_page_shows_the_findings_beside_each_kpi(plan: Plan, officer) -
     assert body.count('data-testid="kpi-findings"') == 5  # 1.1, 1.2, 1.3, 1.7 and 1.8
 
 
+def test_an_autosave_sends_the_findings_of_the_plan_as_saved(plan: Plan, officer) -> None:  # type: ignore[no-untyped-def]
+    kpi = Kpi.objects.get(plan=plan, code="1.1")  # target 5, under its baseline trend (5.6333)
+    response = login(officer).post(
+        reverse("kpi-save", args=[2551, "50", kpi.pk]), {f"k{kpi.pk}-target": "6"}, HTTP_HX_REQUEST="true"
+    )
+    body = response.content.decode()
+    block = body[body.index(f'<div id="kpi-{kpi.pk}-findings" hx-swap-oob="true">') :]
+    block = block[: block.index("</div>")]
+    assert 'data-rule="target_below_trend"' not in block
+    assert 'data-rule="target_not_level3"' in block  # 6 is not the level-3 criterion (5)
+    assert body.count('hx-swap-oob="true">') >= 8 + 1  # every KPI's findings and the plan's
+
+
 def test_the_plan_page_shows_findings_in_english(plan: Plan, officer) -> None:  # type: ignore[no-untyped-def]
     client = login(officer)
     client.cookies["django_language"] = "en"
