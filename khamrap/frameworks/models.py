@@ -4,6 +4,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, validate_comma_separated_integer_list
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -170,6 +171,16 @@ class Framework(models.Model):
 
     def __str__(self) -> str:
         return self.name_th
+
+    def clean(self) -> None:
+        """The administrator's screen refuses bounds that no plan could meet."""
+        if self.kpi_count_min > self.kpi_count_max:
+            raise ValidationError(
+                {
+                    "kpi_count_max": _("จำนวนตัวชี้วัดย่อยขั้นสูงต้องไม่น้อยกว่าขั้นต่ำ (%(min)s)")
+                    % {"min": self.kpi_count_min}
+                }
+            )
 
 
 class Dimension(models.Model):

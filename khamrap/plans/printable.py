@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from khamrap.documents.pdf import render_pdf
 from khamrap.frameworks.selectors import plan_indicator
 from khamrap.plans.models import Direction, KpiType, Plan
-from khamrap.plans.schema import KPI_FIELDS, LEVELS, KpiData, KpiField, PlanData
+from khamrap.plans.schema import FIELDS, KPI_FIELDS, LEVELS, KpiData, KpiField, PlanData
 from khamrap.plans.selectors import plan_tree
 from khamrap.thai.dates import format_date, format_datetime
 from khamrap.thai.numbers import format_decimal
@@ -184,10 +184,15 @@ def _detail(kpi: KpiData, column: KpiField) -> str:
 
 
 def _type_note(kpi: KpiData) -> str:
+    """Under the KPI's name: its type, its direction, and that it is new (why it has no baseline)."""
     if kpi.kpi_type == KpiType.MILESTONE:
-        return str(KpiType.MILESTONE.label)
-    direction = Direction(kpi.direction).label if kpi.direction in Direction.values else ""
-    return f"{KpiType.QUANTITATIVE.label} · {direction}" if direction else str(KpiType.QUANTITATIVE.label)
+        parts = [str(KpiType.MILESTONE.label)]
+    else:
+        direction = Direction(kpi.direction).label if kpi.direction in Direction.values else ""
+        parts = [str(KpiType.QUANTITATIVE.label), *([str(direction)] if direction else [])]
+    if kpi.is_new:
+        parts.append(FIELDS["is_new"].label_th)
+    return " · ".join(parts)
 
 
 def _milestone_levels(kpi: KpiData) -> tuple[LevelCell, ...]:

@@ -231,3 +231,13 @@ def test_check_plans_refuses_bad_arguments_with_exit_status_2(fy2551, args: list
 
     assert caught.value.returncode == 2
     assert str(caught.value) == message
+
+
+def test_the_framework_refuses_a_kpi_count_minimum_above_its_maximum(plan: Plan) -> None:
+    from django.core.exceptions import ValidationError
+
+    framework = Framework.objects.get(fiscal_year=plan.fiscal_year, organisation_kind=plan.organisation.kind)
+    framework.kpi_count_min, framework.kpi_count_max = 12, 10
+    with pytest.raises(ValidationError) as refused:
+        framework.full_clean()
+    assert refused.value.message_dict["kpi_count_max"] == ["จำนวนตัวชี้วัดย่อยขั้นสูงต้องไม่น้อยกว่าขั้นต่ำ (12)"]

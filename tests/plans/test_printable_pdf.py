@@ -359,3 +359,23 @@ def test_missing_things_are_404(year: int, code: str, fy2551: FiscalYear, office
     response = login(officer).get(reverse("plan-pdf", args=[year, code]))
 
     assert response.status_code == 404
+
+
+def test_a_new_kpi_says_so_under_its_name(fy2551: FiscalYear) -> None:
+    data = sample_plan()
+    goal = data.issues[0].goals[0]
+    first = replace(goal.kpis[0], is_new=True, baselines=(None, None, None))
+    data = replace(
+        data,
+        issues=(
+            replace(
+                data.issues[0], goals=(replace(goal, kpis=(first, *goal.kpis[1:])), *data.issues[0].goals[1:])
+            ),
+            *data.issues[1:],
+        ),
+    )
+    plan = _plan(fy2551, "50", data)
+
+    text = _pypdf(plan_form_pdf(plan=plan, today=PRINTED_ON))
+
+    assert text.count("ตัวชี้วัดใหม่") == 1
