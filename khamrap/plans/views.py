@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from khamrap.accounts.access import (
+    REVIEW_PLAN,
     AuthenticatedRequest,
     can_approve_plan,
     can_edit_plan,
     can_read_reviews,
-    can_return_plan,
+    can_review_plan,
 )
 from khamrap.accounts.decorators import signed_in
 from khamrap.core.errors import DomainError
@@ -112,7 +113,7 @@ def plan_detail(request: AuthenticatedRequest, year: int, org: str) -> HttpRespo
         "kpi_findings_count": len(shown_findings) - len([f for f in shown_findings if not f.kpi_uid]),
         "editable": editable,
         "can_approve": can_approve_plan(user, organisation) and plan.is_awaiting_approval,
-        "can_return": can_return_plan(user) and plan.is_returnable,
+        "can_return": can_review_plan(user, organisation) and plan.is_returnable,
         "can_review": can_read_reviews(user) and plan.is_submitted,
         "weights": weight_check(tree, expected=expected),
         "submission_problems": (
@@ -407,7 +408,8 @@ def plan_send_back(request: AuthenticatedRequest, year: int, org: str) -> HttpRe
 @require_POST
 @domain_errors
 def plan_return(request: AuthenticatedRequest, year: int, org: str) -> HttpResponse:
-    plan = plan_page(request.user, year, org).plan
-    submission.plan_return(plan=plan, actor=request.user, note=request.POST.get("note", ""))
+    # The quick return without per-KPI comments, for the plan's reviewers (the review page has the full one).
+    plan = plan_page(request.user, year, org, allowed=can_review_plan, refusal=REVIEW_PLAN).plan
+    submission.plan_return(plan=plan, actor=request.user, note=request.POST.get("note", "")[:5000])
     messages.success(request, _("ส่งกลับให้หน่วยงานแก้ไขแล้ว"))
     return _back(year, org)

@@ -111,3 +111,24 @@ def test_a_kpi_of_another_plan_is_not_found(submitted: Plan, assigned, fy2551, o
         _url("review-kpi", foreign.uid), {f"r{foreign.pk}-verdict": "drop"}, **HTMX
     )
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("role", ["other_analyst", "evaluator_user"])
+def test_only_the_plans_reviewers_return_it_from_the_plan_page(
+    submitted: Plan, role: str, request, make_user, assigned
+) -> None:  # type: ignore[no-untyped-def]
+    from khamrap.accounts.models import Role
+    from khamrap.plans.models import PlanStatus
+
+    user = (
+        request.getfixturevalue(role)
+        if role != "evaluator_user"
+        else make_user("evaluator", Role.EVALUATOR, "OPDC")
+    )
+    page = login(user).get(_url("plan-detail")).content.decode()
+    assert reverse("plan-return", args=[2551, "50"]) not in page
+    assert login(user).post(_url("plan-return"), {"note": "แก้"}).status_code == 403
+    assert Plan.objects.get(pk=submitted.pk).status == PlanStatus.SUBMITTED
+    assert (
+        reverse("plan-return", args=[2551, "50"]) in login(assigned).get(_url("plan-detail")).content.decode()
+    )
