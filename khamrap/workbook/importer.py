@@ -55,18 +55,22 @@ class Validation:
     @property
     def conflicts(self) -> list[dict[str, str]]:
         """Changes made in the system after the download that the file would undo, so the officer chooses
-        explicitly: a field the file changes too; a KPI added since (the file removes it); a strategic issue or goal renamed, added, removed or moved since, when
+        explicitly: a field the file changes too; a KPI added since (the file removes it); a KPI deleted since
+        (the file brings it back); a strategic issue or goal renamed, added, removed or moved since, when
         the file's outline differs from the system's; a KPI moved since, when the file's order differs."""
         diff = self.diff
         assert diff is not None
         in_file = {(k.uid, f.field) for k in diff.changed for f in k.fields}
         removed = {k.uid for k in diff.removed}
+        added = {k.uid for k in diff.added if k.uid}
 
         def undone(change: dict[str, str]) -> bool:
             if not change["kpi"]:
                 return change["field"] in OUTLINE_FIELDS and diff.outline_changed
             if change["field"] == "code" and diff.order_changed:
                 return True
+            if change["field"] == "kpi" and change["old"] and not change["new"]:
+                return change["kpi"] in added  # a KPI deleted since, which the file brings back
             return (change["kpi"], change["field"]) in in_file or change["kpi"] in removed
 
         return [c for c in self.since if undone(c)]

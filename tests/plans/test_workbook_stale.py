@@ -89,6 +89,33 @@ def test_a_kpi_added_on_the_web_after_the_download_is_not_removed_without_the_ex
     assert Kpi.objects.get(plan=plan, code="1.1").target == Decimal(6)
 
 
+def test_a_kpi_deleted_on_the_web_after_the_download_is_not_brought_back_without_the_explicit_choice(
+    plan: Plan, officer: User
+) -> None:
+    # given: the officer downloads, changes 1.1's target in the file; meanwhile KPI 1.2 is deleted on the web
+    client = login(officer)
+    data = _edit(client.get(DOWNLOAD).content, {"L3": 6})
+    gone = Kpi.objects.get(plan=plan, code="1.2")
+    editing.kpi_delete(kpi=gone, actor=officer)
+
+    # when: the stale file, which still holds 1.2, is uploaded
+    upload, body = _stale_upload(client, data)
+
+    # then: bringing it back is a conflict, and confirming without the choice writes nothing
+    assert [(c["kpi"], c["field"], c["old"]) for c in upload.summary["conflicts"]] == [
+        (str(gone.uid), "kpi", gone.name)
+    ]
+    assert 'data-testid="conflicting-field"' in body
+    assert client.post(_confirm(upload.pk)).status_code == 409
+    assert not Kpi.objects.filter(uid=gone.uid).exists()
+    assert Kpi.objects.get(plan=plan, code="1.1").target == Decimal(5)
+
+    # with the choice, the file's plan replaces it: the KPI comes back as itself
+    client.post(_confirm(upload.pk), {"replace_newer": "1"})
+    assert Kpi.objects.get(uid=gone.uid).name == gone.name
+    assert Kpi.objects.get(plan=plan, code="1.1").target == Decimal(6)
+
+
 def test_a_kpi_added_by_another_import_after_the_download_is_a_conflict_too(
     plan: Plan, officer: User
 ) -> None:
