@@ -384,6 +384,13 @@ class WeightCheck:
             f"แต่ต้องเท่ากับ {self.expected.normalize():f} ตามกรอบการประเมินผล"
         )
 
+    @property
+    def message_en(self) -> str:
+        return (
+            f"The sub-KPI weights add up to {self.total.normalize():f}; "
+            f"the framework asks for {self.expected.normalize():f}"
+        )
+
 
 def weight_check(plan: PlanData, *, expected: Decimal) -> WeightCheck:
     total = sum((kpi.weight for kpi in plan.kpis() if kpi.weight is not None), Decimal(0))

@@ -8,7 +8,7 @@ names; zip members are read through the capped inflater of :mod:`khamrap.core.zi
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -18,7 +18,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy
 
 from khamrap.accounts.models import User
-from khamrap.core.errors import DomainError, in_language
+from khamrap.core.errors import DomainError, stored_in_language
 from khamrap.core.zips import ZipRefused, read_member
 from khamrap.frameworks.models import FiscalYear
 from khamrap.orgs.models import Organisation
@@ -33,7 +33,7 @@ from khamrap.plans.models import (
 )
 from khamrap.plans.schema import field_label
 from khamrap.plans.selectors import plan_or_blank
-from khamrap.workbook.guard import WorkbookProblem, file_problem, problem_message, too_large
+from khamrap.workbook.guard import WorkbookProblem, file_problem, too_large
 from khamrap.workbook.importer import WorkbookImporter
 from khamrap.workbook.reader import workbook_read
 
@@ -87,16 +87,11 @@ def line_status_label(status: str) -> str:
 
 def problem_text(problem: dict[str, Any], language: str | None = "th") -> str:
     """A stored problem as one line: ``sheet!cell: message``, the message in ``language``."""
-    message = problem_message(problem, language)
+    message = stored_in_language(problem, language)
     if not problem.get("sheet"):
         return message
     cell = f"{problem.get('column') or ''}{problem.get('row') or ''}"
     return f"{problem['sheet']}!{cell}: {message}" if cell else f"{problem['sheet']}: {message}"
-
-
-def line_message(line: Mapping[str, Any], language: str | None = "th") -> str:
-    """A stored line's outcome (``ImportLine.as_dict``) in ``language``; older lines have only Thai."""
-    return in_language(line["message_th"], line.get("message_en") or line["message_th"], language)
 
 
 def _line(name: str, upload: WorkbookUpload, org_code: str) -> ImportLine:

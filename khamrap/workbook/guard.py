@@ -11,7 +11,7 @@ import html
 import io
 import re
 import struct
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from zipfile import BadZipFile, ZipFile, ZipInfo
@@ -71,12 +71,6 @@ class WorkbookProblem:
 
 def file_problem(message_th: str, message_en: str) -> WorkbookProblem:
     return WorkbookProblem("", None, "", message_th, message_en)
-
-
-def problem_message(problem: Mapping[str, Any], language: str | None = "th") -> str:
-    """A stored problem's message (``WorkbookProblem.as_dict``) in ``language``; problems stored before
-    they carried English show their Thai."""
-    return in_language(problem["message_th"], problem.get("message_en") or problem["message_th"], language)
 
 
 def too_large(size: int, limit: int) -> tuple[str, str]:

@@ -34,9 +34,11 @@ from khamrap.workbook.reader import workbook_read
 CONFLICT_REFUSAL_TH = "ไฟล์นี้จะแทนที่ข้อมูลที่มีผู้แก้ไขในระบบหลังจากดาวน์โหลดไฟล์ กรุณาตรวจรายการแล้วยืนยันการแทนที่"
 CONFLICT_REFUSAL_EN = "The file replaces changes made after it was downloaded; confirm that they are replaced"
 OUTLINE_FIELDS = ("issue", "goal")  # the history's entries of the plan's outline (no KPI)
-STALE_WARNING = (
-    "แบบฟอร์มในระบบมีการแก้ไขหลังจากดาวน์โหลดไฟล์นี้ ข้อมูลในไฟล์แทนที่ข้อมูลในระบบทั้งหมด กรุณาตรวจรายการเปลี่ยนแปลงให้ครบ"
-)
+STALE_WARNING = {
+    "message_th": "แบบฟอร์มในระบบมีการแก้ไขหลังจากดาวน์โหลดไฟล์นี้ ข้อมูลในไฟล์แทนที่ข้อมูลในระบบทั้งหมด กรุณาตรวจรายการเปลี่ยนแปลงให้ครบ",
+    "message_en": "The plan was changed after this file was downloaded; the file replaces everything in the "
+    "system, so check every change listed",
+}
 
 
 @dataclass
@@ -47,7 +49,7 @@ class Validation:
     problems: list[WorkbookProblem]
     tree: PlanData = field(default_factory=PlanData)
     diff: PlanDiff | None = None
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[dict[str, str]] = field(default_factory=list)  # message_th / message_en pairs
     revision: int = 0  # the plan's revision the changes were computed against
     stored: PlanData = field(default_factory=PlanData)  # the tree the file replaces
     since: list[dict[str, str]] = field(default_factory=list)  # changes made after the file was downloaded
@@ -136,10 +138,10 @@ class WorkbookImporter:
             tree, expected=expected_plan_weight(fiscal_year=plan.fiscal_year, organisation=plan.organisation)
         )
         if tree.kpis() and not weights.ok:
-            warnings.append(weights.message_th)
+            warnings.append({"message_th": weights.message_th, "message_en": weights.message_en})
         since: list[dict[str, str]] = []
         if plan.pk and read.revision is not None and plan.revision > read.revision and not diff.unchanged:
-            warnings.append(STALE_WARNING)
+            warnings.append(dict(STALE_WARNING))
             since = changes_since(plan, read.revision)
         return Validation(
             read=read,

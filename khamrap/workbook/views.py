@@ -27,7 +27,7 @@ from khamrap.accounts.access import (
     can_manage_submissions,
     require,
 )
-from khamrap.core.errors import DomainError
+from khamrap.core.errors import DomainError, stored_in_language
 from khamrap.frameworks.selectors import fiscal_year_get
 from khamrap.plans.editing import plan_get_or_create
 from khamrap.plans.lookup import PlanPage, plan_page
@@ -36,7 +36,6 @@ from khamrap.plans.schema import field_labels
 from khamrap.plans.selectors import plan_or_blank
 from khamrap.workbook.bulk import (
     bulk_imports_recent,
-    line_message,
     line_status_label,
     problem_text,
     workbook_uploads_recent,
@@ -238,6 +237,6 @@ def _shown_line(line: dict[str, Any], language: str | None) -> dict[str, Any]:
     return {
         **line,
         "status_label": line_status_label(line["status"]),
-        "message": line_message(line, language),
+        "message": stored_in_language(line, language),
         "problem_texts": [problem_text(p, language) for p in line["problems"]],
     }

@@ -137,7 +137,7 @@ def test_apply_validates_again_when_the_plan_moved_after_validation(plan: Plan, 
     upload = importer.apply(validation)
 
     assert upload.status == "accepted"
-    assert upload.summary["warnings"][-1].startswith("แบบฟอร์มในระบบมีการแก้ไขหลังจากดาวน์โหลดไฟล์นี้")
+    assert upload.summary["warnings"][-1]["message_th"].startswith("แบบฟอร์มในระบบมีการแก้ไขหลังจากดาวน์โหลดไฟล์นี้")
     changed = {c["code"]: [f["field"] for f in c["fields"]] for c in upload.summary["changed"]}
     assert changed == {"1.1": ["target"], "1.2": ["remarks"]}
 

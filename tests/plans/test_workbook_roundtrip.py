@@ -348,7 +348,11 @@ def test_a_workbook_older_than_the_plan_warns_that_it_replaces_the_later_edits(
 
     assert upload.status == "accepted"
     assert upload.summary["warnings"] == [
-        "แบบฟอร์มในระบบมีการแก้ไขหลังจากดาวน์โหลดไฟล์นี้ ข้อมูลในไฟล์แทนที่ข้อมูลในระบบทั้งหมด กรุณาตรวจรายการเปลี่ยนแปลงให้ครบ"
+        {
+            "message_th": "แบบฟอร์มในระบบมีการแก้ไขหลังจากดาวน์โหลดไฟล์นี้ ข้อมูลในไฟล์แทนที่ข้อมูลในระบบทั้งหมด กรุณาตรวจรายการเปลี่ยนแปลงให้ครบ",
+            "message_en": "The plan was changed after this file was downloaded; the file replaces everything in "
+            "the system, so check every change listed",
+        }
     ]
 
 

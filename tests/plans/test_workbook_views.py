@@ -217,6 +217,32 @@ def test_a_problem_stored_before_it_carried_english_shows_its_thai_on_an_english
     assert '<td>แบบฟอร์ม</td><td class="num">3</td><td>F</td><td>น้ำหนัก ต้องเป็นตัวเลข</td>' in html
 
 
+def test_the_import_warnings_read_in_english_and_old_thai_ones_still_show(plan: Plan, officer: User) -> None:
+    # given an English page and a file whose weights no longer add up, downloaded before a web edit
+    client = login(officer)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    data = _edit(client.get(DOWNLOAD).content, {"F3": 9})
+    Plan.objects.filter(pk=plan.pk).update(revision=plan.revision + 1)
+
+    # when
+    body = client.post(UPLOAD, {"workbook": _file(data)}).content.decode()
+
+    # then both warnings are in English
+    assert "The sub-KPI weights add up to 39; the framework asks for 35" in body
+    assert "The plan was changed after this file was downloaded" in body
+    assert "น้ำหนักของตัวชี้วัดย่อยรวมกันได้" not in body
+    # and a summary stored when warnings were Thai sentences still shows them
+    upload = WorkbookUpload.objects.latest("pk")
+    WorkbookUpload.objects.filter(pk=upload.pk).update(summary={**upload.summary, "warnings": ["คำเตือนเดิม"]})
+    upload.refresh_from_db()
+    with translation.override("en"):
+        html = render_to_string(
+            "workbook/result.html",
+            {"upload": upload, "fiscal_year": plan.fiscal_year, "organisation": plan.organisation},
+        )
+    assert '<li class="warning" data-testid="import-warning">คำเตือนเดิม</li>' in html
+
+
 def test_a_hostile_file_is_refused_in_english_on_an_english_page(plan: Plan, officer: User) -> None:
     client = login(officer)
     client.post(reverse("set_language"), {"language": "en", "next": "/"})

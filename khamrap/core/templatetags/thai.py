@@ -8,7 +8,7 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from khamrap.core.errors import in_language
+from khamrap.core.errors import stored_in_language
 from khamrap.thai import dates, numbers
 
 register = template.Library()
@@ -44,8 +44,7 @@ def decimal_places(value: Decimal | None, places: int = 2) -> str:
 def in_page_language(pair: Any, name: str) -> str:
     """``{{ problem|in_page_language:"message" }}``: a stored Thai/English pair (``message_th`` and
     ``message_en``) in the page's language; a value stored with only its Thai shows the Thai."""
-    thai = str(pair.get(f"{name}_th") or "")
-    return in_language(thai, str(pair.get(f"{name}_en") or thai), get_language())
+    return stored_in_language(pair, get_language(), name=name)
 
 
 @register.filter

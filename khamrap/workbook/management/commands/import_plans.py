@@ -5,8 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from khamrap.core.errors import in_language
-from khamrap.workbook.bulk import PROBLEMS_SHOWN_PER_LINE, import_paths, line_message, problem_text
+from khamrap.core.errors import in_language, stored_in_language
+from khamrap.workbook.bulk import PROBLEMS_SHOWN_PER_LINE, import_paths, problem_text
 
 
 class Command(BaseCommand):
@@ -32,7 +32,7 @@ class Command(BaseCommand):
         lines = import_paths(options["paths"], dry_run=options["dry_run"], force=options["force"])
         language = options["language"]
         for line in lines:
-            text = f"{line.status:<9} {line.name}  [{line.org_code or '-'}]  {line_message(line.as_dict(), language)}"
+            text = f"{line.status:<9} {line.name}  [{line.org_code or '-'}]  {stored_in_language(line.as_dict(), language)}"
             if line.refused:
                 shown = [problem_text(p, language) for p in line.problems[:PROBLEMS_SHOWN_PER_LINE]]
                 more = len(line.problems) - len(shown)
