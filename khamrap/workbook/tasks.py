@@ -128,7 +128,8 @@ def bulk_import_process(*, bulk_import_id: int) -> None:
         logger.exception("bulk import %s failed", bulk_import_id)
         results.append(
             {"name": "", "status": BulkImportStatus.FAILED, "org_code": "", "problems": [], "counts": {}, "badge": "bad",
-             "message_th": "การนำเข้าหยุดกลางคันเพราะข้อผิดพลาดของระบบ กรุณาแจ้งผู้ดูแลระบบ"}
+             "message_th": "การนำเข้าหยุดกลางคันเพราะข้อผิดพลาดของระบบ กรุณาแจ้งผู้ดูแลระบบ",
+             "message_en": "The import stopped part-way because of a system error; tell the administrator"}
         )  # fmt: skip
         BulkImport.objects.filter(pk=bulk.pk).update(status=BulkImportStatus.FAILED, results=results)
         return

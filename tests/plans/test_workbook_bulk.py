@@ -206,3 +206,27 @@ def test_a_bulk_import_needs_a_zip_or_a_folder(fy2551, opdc_admin) -> None:  # t
     assert response.status_code == 400
     assert "กรุณาเลือกไฟล์ zip หรือโฟลเดอร์ที่มีแบบฟอร์ม" in response.content.decode()
     assert not BulkImport.objects.exists()
+
+
+def test_a_bulk_import_stopped_by_a_system_error_says_so_in_each_language(
+    fy2551: FiscalYear, opdc_admin: User, disks: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from khamrap.workbook import tasks
+
+    bulk = bulk_import_create(
+        fiscal_year=fy2551, archive=io.BytesIO(disks), original_name="d.zip", actor=opdc_admin, dry_run=True
+    )
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setattr(tasks, "archive_lines", broken)
+    bulk_import_process(bulk_import_id=bulk.pk)
+
+    url = reverse("bulk-import-detail", args=[2551, bulk.pk])
+    english = login(opdc_admin)
+    english.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "การนำเข้าหยุดกลางคันเพราะข้อผิดพลาดของระบบ" in login(opdc_admin).get(url).content.decode()
+    shown_en = english.get(url).content.decode()
+    assert "The import stopped part-way because of a system error; tell the administrator" in shown_en
+    assert "หยุดกลางคัน" not in shown_en
