@@ -13,7 +13,9 @@ class ReportRoundInline(AdministratorOnly, admin.TabularInline[ReportRound, Fisc
 @admin.register(FiscalYear)
 class FiscalYearAdmin(AdministratorOnly, admin.ModelAdmin[FiscalYear]):
     list_display = ["year", "briefing_on", "submission_deadline", "submission_open", "negotiation_starts_on"]
-    list_editable = ["submission_open"]
+    # The window opens and closes on the tracking page only, where closing is confirmed, the change counted
+    # and the organisations still to send are told (tracking.services.submission_window_set).
+    readonly_fields = ["submission_open", "submission_window_changes"]
     inlines = [ReportRoundInline]
 
 

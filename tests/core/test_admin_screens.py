@@ -30,7 +30,7 @@ def test_the_administrator_moves_the_deadline(opdc_admin, fy2551: FiscalYear) ->
             "negotiation_starts_on": "2007-11-01",
             "negotiation_ends_on": "2007-11-15",
             "structure_on": "2008-09-30",
-            "submission_open": "on",
+            "submission_open": "",  # ignored: the window is opened and closed on the tracking page only
             "report_rounds-TOTAL_FORMS": "0",
             "report_rounds-INITIAL_FORMS": "0",
         }
@@ -39,6 +39,12 @@ def test_the_administrator_moves_the_deadline(opdc_admin, fy2551: FiscalYear) ->
     assert response.status_code == 302, response.content.decode()[:2000]
     fy2551.refresh_from_db()
     assert fy2551.submission_deadline == date(2007, 10, 19)
+    assert (fy2551.submission_open, fy2551.submission_window_changes) == (True, 0)
+
+
+def test_the_year_list_does_not_open_or_close_the_window(opdc_admin, fy2551: FiscalYear) -> None:  # type: ignore[no-untyped-def]
+    page = login(_staff(opdc_admin)).get(reverse("admin:frameworks_fiscalyear_changelist")).content.decode()
+    assert 'name="form-0-submission_open"' not in page
 
 
 def test_the_administrator_sees_frameworks(opdc_admin, fy2551: FiscalYear) -> None:  # type: ignore[no-untyped-def]
