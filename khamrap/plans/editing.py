@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 
@@ -210,7 +210,16 @@ def plan_tree_replace(
     Kpi.objects.bulk_update(
         to_update, [*(f.name for f in KPI_FIELDS), *INDEX_COLUMNS, "goal_id", "position", "code"]
     )
-    Kpi.objects.bulk_create(to_create)
+    try:
+        with transaction.atomic():  # a savepoint: the refusal below leaves the caller's transaction usable
+            Kpi.objects.bulk_create(to_create)
+    except IntegrityError as error:
+        # A uid given back (an undo) was taken by another plan's KPI after _identified looked: nothing is
+        # written, and the next attempt gives that KPI a new uid.
+        raise DomainError(
+            "มีการแก้ไขแบบฟอร์มอื่นพร้อมกันพอดี จึงยังไม่ได้บันทึก กรุณาลองอีกครั้ง",
+            "Another plan changed at the same moment; nothing was saved, try again",
+        ) from error
     Kpi.objects.filter(plan=plan).exclude(
         uid__in=[k.uid for k in to_update + to_create] + list(kept)
     ).delete()

@@ -238,3 +238,46 @@ def test_undoing_an_import_brings_back_the_removed_kpi_with_its_own_uid(plan: Pl
     assert undone.changes == [
         {"kpi": str(last.uid), "code": "1.8", "field": "kpi", "old": "", "new": last.name}
     ]
+
+
+def test_an_undo_whose_uid_another_plan_takes_meanwhile_is_refused_then_goes_through(  # type: ignore[no-untyped-def]
+    plan: Plan, officer: User, monkeypatch, fy2551, org
+) -> None:
+    from khamrap.plans import editing as editing_module
+    from tests.factories import PlanFactory
+
+    # given: an import removed KPI 1.8, and the undo would give it back its uid
+    client = login(officer)
+    last = Kpi.objects.filter(plan=plan).order_by("-position").first()
+    assert last is not None
+    upload = workbook_import(
+        plan=plan, data=_edit(client.get(DOWNLOAD).content, delete_row=10), filename="cm.xlsx", actor=officer
+    )
+    other = PlanFactory(fiscal_year=fy2551, organisation=org("51"), tree__actor=None)
+    identified = editing_module._identified
+
+    def racing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        # another organisation's KPI takes the uid just after the undo looked
+        found = identified(*args, **kwargs)
+        _take_uid()
+        return found
+
+    def _take_uid() -> None:
+        taker = Kpi.objects.filter(plan=other).order_by("pk").first()
+        assert taker is not None
+        Kpi.objects.filter(pk=taker.pk).update(uid=last.uid)
+
+    monkeypatch.setattr(editing_module, "_identified", racing)
+
+    # when the officer presses undo: a message, not an error page, and nothing written
+    response = client.post(reverse("plan-workbook-undo", args=[2551, "50", upload.pk]), follow=True)
+    assert response.status_code == 200
+    assert "กรุณาลองอีกครั้ง" in response.content.decode()
+    assert Kpi.objects.filter(plan=plan).count() == 7
+
+    # and the next attempt (the other plan's change committed by now) restores the KPI under a new uid
+    monkeypatch.setattr(editing_module, "_identified", identified)
+    _take_uid()
+    client.post(reverse("plan-workbook-undo", args=[2551, "50", upload.pk]))
+    restored = Kpi.objects.get(plan=plan, code="1.8")
+    assert restored.name == last.name and restored.uid != last.uid
