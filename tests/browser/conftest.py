@@ -3,8 +3,16 @@
 import os
 import shutil
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
+
+from khamrap.accounts.models import Role, User
+from khamrap.frameworks.models import FiscalYear
+from khamrap.frameworks.services import fiscal_year_seed
+from khamrap.orgs.models import Organisation
+from khamrap.orgs.services import reference_data_load
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -17,6 +25,8 @@ CHROMIUM_ARGS = [
     "--disable-quic",
     "--no-first-run",
 ]
+
+PASSWORD = "browser-test-pw-1"
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test itself are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -55,3 +65,23 @@ def new_page(browser, live_server):  # type: ignore[no-untyped-def]
     for context in contexts:
         context.close()
     assert refused == []
+
+
+@pytest.fixture
+def people(transactional_db: None) -> dict[str, User]:
+    """FY2551 with its deadline five days ahead; Chiang Mai's officer and governor and an OPDC analyst."""
+    reference_data_load()
+    fiscal_year = fiscal_year_seed()
+    FiscalYear.objects.filter(pk=fiscal_year.pk).update(
+        submission_deadline=timezone.localdate() + timedelta(days=5)
+    )
+    people = {}
+    for username, role, code in (
+        ("officer", Role.PROVINCE_OFFICER, "50"),
+        ("governor", Role.EXECUTIVE, "50"),
+        ("analyst", Role.ANALYST, "OPDC"),
+    ):
+        people[username] = User.objects.create_user(
+            username=username, password=PASSWORD, role=role, organisation=Organisation.objects.get(code=code)
+        )
+    return people

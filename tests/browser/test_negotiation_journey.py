@@ -1,23 +1,16 @@
 """A province officer's whole journey in a real browser: web form → workbook → submission → OPDC sees it."""
 
-from datetime import timedelta
 from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 from openpyxl import load_workbook
 
-from khamrap.accounts.models import Role, User
-from khamrap.frameworks.models import FiscalYear
-from khamrap.frameworks.services import fiscal_year_seed
-from khamrap.orgs.models import Organisation
-from khamrap.orgs.services import reference_data_load
 from khamrap.plans.models import Kpi, Plan, PlanStatus
+from tests.browser.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "browser-test-pw-1"
 
 # Three strategic issues, eight KPIs: quantitative in both directions and milestone; weights add up to 35.
 PLAN = [
@@ -104,25 +97,6 @@ PLAN = [
         ],
     ),
 ]
-
-
-@pytest.fixture
-def people(transactional_db: None) -> dict[str, User]:
-    reference_data_load()
-    fiscal_year = fiscal_year_seed()
-    FiscalYear.objects.filter(pk=fiscal_year.pk).update(
-        submission_deadline=timezone.localdate() + timedelta(days=5)
-    )
-    people = {}
-    for username, role, code in (
-        ("officer", Role.PROVINCE_OFFICER, "50"),
-        ("governor", Role.EXECUTIVE, "50"),
-        ("analyst", Role.ANALYST, "OPDC"),
-    ):
-        people[username] = User.objects.create_user(
-            username=username, password=PASSWORD, role=role, organisation=Organisation.objects.get(code=code)
-        )
-    return people
 
 
 def log_in(page, username: str) -> None:  # type: ignore[no-untyped-def]

@@ -8,41 +8,25 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from khamrap.accounts.models import Role, User
+from khamrap.accounts.models import User
 from khamrap.frameworks.models import FiscalYear
-from khamrap.frameworks.services import fiscal_year_seed
 from khamrap.orgs.models import Organisation
-from khamrap.orgs.services import reference_data_load
 from khamrap.plans import submission
 from khamrap.plans.models import Kpi, Plan, PlanStatus
 from khamrap.review.models import KpiReview
-from tests.browser.test_negotiation_journey import PASSWORD, log_in
+from tests.browser.test_negotiation_journey import log_in
 from tests.factories import PlanFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def people(transactional_db: None) -> dict[str, User]:
-    reference_data_load()
-    fiscal_year = fiscal_year_seed()
-    FiscalYear.objects.filter(pk=fiscal_year.pk).update(
-        submission_deadline=timezone.localdate() + timedelta(days=5)
-    )
-    people = {}
-    for username, role, code in (
-        ("officer", Role.PROVINCE_OFFICER, "50"),
-        ("governor", Role.EXECUTIVE, "50"),
-        ("analyst", Role.ANALYST, "OPDC"),
-    ):
-        people[username] = User.objects.create_user(
-            username=username, password=PASSWORD, role=role, organisation=Organisation.objects.get(code=code)
-        )
-    people["analyst"].assigned_organisations.add(Organisation.objects.get(code="50"))
+def reviewing(people: dict[str, User]) -> dict[str, User]:
+    """The journey's people, the analyst assigned to Chiang Mai, and Chiang Mai's sample plan received."""
+    chiang_mai = Organisation.objects.get(code="50")
+    people["analyst"].assigned_organisations.add(chiang_mai)
     plan = PlanFactory(
-        fiscal_year=FiscalYear.objects.get(year=2551),
-        organisation=Organisation.objects.get(code="50"),
-        tree__actor=people["officer"],
+        fiscal_year=FiscalYear.objects.get(year=2551), organisation=chiang_mai, tree__actor=people["officer"]
     )
     submission.plan_submit(plan=plan, actor=people["officer"])
     submission.plan_approve(plan=Plan.objects.get(pk=plan.pk), actor=people["governor"])
@@ -53,7 +37,7 @@ def _kpi(page, code: str):  # type: ignore[no-untyped-def]
     return page.locator(f"article[data-testid=review-kpi][data-code='{code}']")
 
 
-def test_an_analyst_asks_for_two_changes_and_marks_the_revised_plan_ready(people, new_page) -> None:  # type: ignore[no-untyped-def]
+def test_an_analyst_asks_for_two_changes_and_marks_the_revised_plan_ready(reviewing, new_page) -> None:  # type: ignore[no-untyped-def]
     from playwright.sync_api import expect
 
     # the analyst finds Chiang Mai on the overview and opens its review

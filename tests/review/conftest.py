@@ -4,10 +4,12 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from khamrap.accounts.models import Role, User
 from khamrap.plans import submission
-from khamrap.plans.models import Plan
+from khamrap.plans.models import Kpi, Plan
+from khamrap.review import services
 from tests.factories import PlanFactory
 
 ON_TIME = datetime(2007, 10, 15, 12, 0, tzinfo=ZoneInfo("Asia/Bangkok"))
@@ -40,3 +42,23 @@ def other_analyst(make_user, org) -> User:  # type: ignore[no-untyped-def]
     user = make_user("analyst_lp", Role.ANALYST, "OPDC")
     user.assigned_organisations.add(org("51"))
     return user
+
+
+def ask(
+    plan: Plan,
+    analyst: User,
+    code: str,
+    verdict: str = "revise",
+    comment: str = "ความเห็น",
+    *,
+    returned: bool = True,
+) -> Kpi:
+    """The analyst's word on the KPI numbered ``code``, and (``returned``) the plan returned with it, due
+    today; the KPI as it was."""
+    kpi = Kpi.objects.get(plan=plan, code=code)
+    services.kpi_review_save(
+        plan=plan, kpi_uid=str(kpi.uid), actor=analyst, verdict=verdict, comment=comment, note="", proposed={}
+    )
+    if returned:
+        services.review_return(plan=plan, actor=analyst, message="", revise_by=timezone.localdate())
+    return kpi

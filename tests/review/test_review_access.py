@@ -2,12 +2,11 @@
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from khamrap.plans.models import Kpi, Plan
-from khamrap.review import services
 from khamrap.review.models import KpiReview
 from tests.conftest import login
+from tests.review.conftest import ask
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -52,17 +51,7 @@ def test_an_analyst_not_assigned_reads_but_does_not_review(submitted: Plan, othe
 def test_only_the_provinces_own_people_see_its_comments(
     submitted: Plan, assigned, other_officer, officer, governor
 ) -> None:  # type: ignore[no-untyped-def]
-    kpi = Kpi.objects.get(plan=submitted, code="1.1")
-    services.kpi_review_save(
-        plan=submitted,
-        kpi_uid=str(kpi.uid),
-        actor=assigned,
-        verdict="revise",
-        comment="ความเห็น",
-        note="",
-        proposed={},
-    )
-    services.review_return(plan=submitted, actor=assigned, message="", revise_by=timezone.localdate())
+    kpi = ask(submitted, assigned, "1.1", "revise", "ความเห็น")
     outsider = login(other_officer)
     assert outsider.get(_url("review-answers")).status_code == 403
     assert outsider.post(_url("review-accept", kpi.uid)).status_code == 403
@@ -78,16 +67,7 @@ def test_only_the_provinces_own_people_see_its_comments(
 def test_comments_reach_the_province_only_once_the_plan_is_returned(
     submitted: Plan, assigned, officer
 ) -> None:  # type: ignore[no-untyped-def]
-    kpi = Kpi.objects.get(plan=submitted, code="1.1")
-    services.kpi_review_save(
-        plan=submitted,
-        kpi_uid=str(kpi.uid),
-        actor=assigned,
-        verdict="drop",
-        comment="ร่างความเห็น",
-        note="",
-        proposed={},
-    )
+    ask(submitted, assigned, "1.1", "drop", "ร่างความเห็น", returned=False)
     page = login(officer).get(_url("review-answers")).content.decode()
     assert "ร่างความเห็น" not in page and 'data-testid="no-comments"' in page
 

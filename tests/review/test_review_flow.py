@@ -19,7 +19,7 @@ from khamrap.plans.models import Kpi, Plan, PlanEvent, PlanEventKind, PlanStatus
 from khamrap.review import services
 from khamrap.review.models import KpiReview, Response, Verdict
 from tests.conftest import login
-from tests.review.conftest import ON_TIME
+from tests.review.conftest import ON_TIME, ask
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -149,17 +149,7 @@ def test_a_proposal_equal_to_the_provinces_value_is_no_proposal(submitted: Plan,
 def test_accepting_a_drop_deletes_the_kpi_and_the_page_still_shows_it(
     submitted: Plan, assigned, officer
 ) -> None:  # type: ignore[no-untyped-def]
-    kpi = Kpi.objects.get(plan=submitted, code="1.3")
-    services.kpi_review_save(
-        plan=submitted,
-        kpi_uid=str(kpi.uid),
-        actor=assigned,
-        verdict="drop",
-        comment="ซ้ำกับ 1.2",
-        note="",
-        proposed={},
-    )
-    services.review_return(plan=submitted, actor=assigned, message="", revise_by=timezone.localdate())
+    kpi = ask(submitted, assigned, "1.3", "drop", "ซ้ำกับ 1.2")
     province = login(officer)
     province.post(_url("review-accept", kpi.uid))
     assert not Kpi.objects.filter(uid=kpi.uid).exists()
@@ -198,17 +188,7 @@ def test_the_review_is_closed_while_the_province_revises(submitted: Plan, assign
 
 
 def test_an_answer_cannot_be_empty(submitted: Plan, assigned, officer) -> None:  # type: ignore[no-untyped-def]
-    kpi = Kpi.objects.get(plan=submitted, code="1.1")
-    services.kpi_review_save(
-        plan=submitted,
-        kpi_uid=str(kpi.uid),
-        actor=assigned,
-        verdict="revise",
-        comment="x",
-        note="",
-        proposed={},
-    )
-    services.review_return(plan=submitted, actor=assigned, message="", revise_by=timezone.localdate())
+    kpi = ask(submitted, assigned, "1.1", "revise", "x")
     response = login(officer).post(_url("review-answer", kpi.uid), {"answer": "   "}, follow=True)
     assert "กรุณาเขียนคำชี้แจง" in response.content.decode()
     assert KpiReview.objects.get(kpi_uid=kpi.uid).response == Response.NONE
