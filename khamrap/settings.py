@@ -51,6 +51,9 @@ KHAMRAP_ENV = env_choice("KHAMRAP_ENV", ("production", "demo", "development"), "
 PRODUCTION = KHAMRAP_ENV == "production"
 DEBUG = env_bool("DEBUG", False)
 
+# JSON fixtures and backups keep times to the microsecond (khamrap/core/exact_json.py).
+SERIALIZATION_MODULES = {"json": "khamrap.core.exact_json"}
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

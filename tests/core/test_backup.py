@@ -273,3 +273,23 @@ def test_a_failed_backup_leaves_no_archive(
         call_command("backup", "--output", str(output), stdout=StringIO())
 
     assert sorted(p.name for p in output.parent.iterdir()) == []
+
+
+def test_json_dumps_keep_times_to_the_microsecond(fy2551: FiscalYear) -> None:
+    """A time 0.000456 s past the second comes back as itself (Django's encoder alone gives .000)."""
+    from datetime import UTC, datetime
+
+    from django.core import serializers
+
+    from khamrap.plans.models import PlanEvent
+    from tests.factories import PlanFactory
+
+    plan = PlanFactory(fiscal_year=fy2551, organisation=Organisation.objects.get(code="50"), tree__actor=None)
+    exact = datetime(2007, 10, 15, 9, 30, 1, 456, tzinfo=UTC)
+    PlanEvent.objects.filter(plan=plan).update(at=exact)
+
+    text = serializers.serialize("json", PlanEvent.objects.filter(plan=plan))
+    back = [item.object.at for item in serializers.deserialize("json", text)]
+
+    assert '"at": "2007-10-15T09:30:01.000456Z"' in text
+    assert back and set(back) == {exact}

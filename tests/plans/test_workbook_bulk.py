@@ -12,9 +12,7 @@ from django_tasks_db.models import DBTaskResult
 from khamrap.accounts.models import User
 from khamrap.core.errors import DomainError
 from khamrap.frameworks.models import FiscalYear
-from khamrap.plans import editing
 from khamrap.plans.models import BulkImport, Kpi, Plan, WorkbookUpload
-from khamrap.plans.schema import PlanData
 from khamrap.plans.selectors import plan_or_blank
 from khamrap.workbook.tasks import bulk_import_create, bulk_import_process
 from khamrap.workbook.writer import workbook_export
@@ -44,7 +42,7 @@ def disks(fy2551, org) -> bytes:  # type: ignore[no-untyped-def]
     for code in ("50", "51"):
         plan = PlanFactory(fiscal_year=fy2551, organisation=org(code))
         filled[code] = workbook_export(plan=plan)
-        editing.plan_tree_replace(plan=plan, data=PlanData(), actor=None)  # the disk is not in yet
+        plan.delete()  # the disk is not in yet: the organisation has no plan in the system
     return _zip(
         {
             "disks/50-เชียงใหม่.xlsx": filled["50"],
