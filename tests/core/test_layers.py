@@ -37,7 +37,7 @@ FLOORS: dict[str, set[str]] = {
         "review",
     },
 }
-PURE = {"scoring", "thai"}
+PURE = {"scheduling", "scoring", "thai"}
 
 
 def _imported_apps(path: Path) -> set[str]:
