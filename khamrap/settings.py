@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "khamrap.tracking",
     "khamrap.library",
     "khamrap.review",
+    "khamrap.negotiations",
     "khamrap.site",
 ]
 

@@ -23,6 +23,16 @@ FLOORS: dict[str, set[str]] = {
     "tracking": {"core", "orgs", "frameworks", "accounts", "documents", "notifications", "plans"},
     "library": {"core", "orgs", "frameworks", "accounts", "documents", "plans"},
     "review": {"core", "orgs", "frameworks", "accounts", "documents", "notifications", "plans", "library"},
+    "negotiations": {
+        "core",
+        "orgs",
+        "frameworks",
+        "accounts",
+        "documents",
+        "notifications",
+        "plans",
+        "review",
+    },
     "site": {
         "core",
         "orgs",
@@ -35,6 +45,7 @@ FLOORS: dict[str, set[str]] = {
         "tracking",
         "library",
         "review",
+        "negotiations",
     },
 }
 PURE = {"scheduling", "scoring", "thai"}
