@@ -165,3 +165,34 @@ def test_conflicts_names_each_broken_rule():
         Rule.PARTY_TWICE,
         Rule.NOT_WORKING_DAY,
     } <= rules
+
+
+def test_a_committee_never_available_is_named_with_its_member():
+    constraints = _constraints(away=(Absence("ค", frozenset(NOV)),))
+    problem = Problem(constraints, _parties())
+
+    result = schedule(problem, time_limit=5)
+
+    assert isinstance(result, Infeasible)
+    never = [r for r in result.reasons if r.rule == Rule.COMMITTEE_NO_DAY]
+    assert never and "คณะที่ 2" in never[0].message_th and "ค" in (*never[0].subjects, never[0].message_th)
+
+
+def test_rooms_closed_are_named_when_they_make_it_impossible():
+    constraints = _constraints(
+        last_day=NOV[1],
+        sessions_per_day=3,
+        rooms=(Room("ห้อง 1", frozenset({NOV[0]})),),
+        committees=(Committee("คณะที่ 1", ("ก",)),),
+    )
+    parties = (
+        Party("C1", "กลุ่ม 1", "cluster"),
+        Party("11", "ก", "province", cluster="C1"),
+        Party("C2", "กลุ่ม 2", "cluster"),
+        Party("12", "ข", "province", cluster="C2"),
+    )
+
+    result = schedule(Problem(constraints, parties), time_limit=5)
+
+    assert isinstance(result, Infeasible)
+    assert Rule.ROOM_CLOSURES in {r.rule for r in result.reasons}
