@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "khamrap.tracking",
     "khamrap.library",
     "khamrap.review",
+    "khamrap.negotiations",
     "khamrap.site",
 ]
 

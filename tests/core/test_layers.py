@@ -23,6 +23,16 @@ FLOORS: dict[str, set[str]] = {
     "tracking": {"core", "orgs", "frameworks", "accounts", "documents", "notifications", "plans"},
     "library": {"core", "orgs", "frameworks", "accounts", "documents", "plans"},
     "review": {"core", "orgs", "frameworks", "accounts", "documents", "notifications", "plans", "library"},
+    "negotiations": {
+        "core",
+        "orgs",
+        "frameworks",
+        "accounts",
+        "documents",
+        "notifications",
+        "plans",
+        "review",
+    },
     "site": {
         "core",
         "orgs",
@@ -35,9 +45,10 @@ FLOORS: dict[str, set[str]] = {
         "tracking",
         "library",
         "review",
+        "negotiations",
     },
 }
-PURE = {"scoring", "thai"}
+PURE = {"scheduling", "scoring", "thai"}
 
 
 def _imported_apps(path: Path) -> set[str]:
