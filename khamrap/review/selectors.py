@@ -132,7 +132,7 @@ class OverviewFilters:
     def apply(self, rows: list[OverviewRow]) -> list[OverviewRow]:
         if self.analyst == "none":
             rows = [r for r in rows if not r.analysts]
-        elif self.analyst.isdigit():
+        elif self.analyst.isascii() and self.analyst.isdecimal():
             rows = [r for r in rows if any(a.pk == int(self.analyst) for a in r.analysts)]
         if self.status == "none":
             rows = [r for r in rows if r.plan is None]

@@ -83,7 +83,9 @@ def proposal_of(kpi: Kpi, values: dict[str, Any]) -> dict[str, str]:
     proposal."""
     proposal = {}
     for name in PROPOSED_FIELDS:
-        value = values.get(name)
+        if name not in values:
+            continue
+        value = values[name]
         if value is None or value == "":
             continue
         if not same_value(getattr(kpi, name), value):
@@ -104,31 +106,31 @@ def kpi_review_save(
     plan: Plan,
     kpi_uid: str,
     actor: User,
-    verdict: str,
-    comment: str,
-    note: str,
-    proposed: dict[str, Any],
+    verdict: str | None = None,
+    comment: str | None = None,
+    note: str | None = None,
+    proposed: dict[str, Any] | None = None,
 ) -> ReviewSave:
-    """Save the analyst's word on one KPI (the review page autosaves here). ``proposed`` holds values already
-    checked against the registry's bounds (``ProposalForm``)."""
+    """Save what the analyst changed of one KPI's review (the review page autosaves here): ``None`` leaves
+    a field as it is, and ``proposed`` holds only the proposed fields sent, already checked against the
+    registry's bounds (``KpiReviewForm``); a proposed field sent blank, or equal to the province's value,
+    withdraws that proposal. Nothing sent is cleared by what was not."""
     plan = _lock_for_review(plan, actor)
-    if verdict not in Verdict.values:
+    if verdict is not None and verdict not in Verdict.values:
         raise DomainError("ผลการพิจารณาไม่ถูกต้อง", "Unknown verdict")
     kpi = _kpi_of(plan, kpi_uid)
     review = review_of(plan)
-    kpi_review, _ = KpiReview.objects.update_or_create(
-        review=review,
-        kpi_uid=kpi.uid,
-        defaults={
-            "kpi_code": kpi.code,
-            "kpi_name": kpi.name,
-            "verdict": verdict,
-            "comment": comment,
-            "note": note,
-            "proposal": proposal_of(kpi, proposed),
-            "updated_by": actor,
-        },
+    kpi_review = KpiReview.objects.filter(review=review, kpi_uid=kpi.uid).first() or KpiReview(
+        review=review, kpi_uid=kpi.uid
     )
+    for name, value in (("verdict", verdict), ("comment", comment), ("note", note)):
+        if value is not None:
+            setattr(kpi_review, name, value)
+    if proposed:
+        kept = {name: text for name, text in kpi_review.proposal.items() if name not in proposed}
+        kpi_review.proposal = {**kept, **proposal_of(kpi, proposed)}
+    kpi_review.kpi_code, kpi_review.kpi_name, kpi_review.updated_by = kpi.code, kpi.name, actor
+    kpi_review.save()
     PlanReview.objects.filter(pk=review.pk).update(updated_by=actor, updated_at=timezone.now())
     uids = set(Kpi.objects.filter(plan=plan).values_list("uid", flat=True))
     reviewed = review.kpis.filter(kpi_uid__in=uids).exclude(verdict="").count()
@@ -183,7 +185,11 @@ class Asked:
 def asked_reviews(plan: Plan, *, dropped: bool = False) -> list[Asked]:
     """The plan's KPIs that the review asks something of, in the plan's order, each with its review; with
     ``dropped``, also those the province has since dropped (last)."""
-    reviews = {r.kpi_uid: r for r in KpiReview.objects.filter(review__plan=plan) if r.asks}
+    reviews = {
+        r.kpi_uid: r
+        for r in KpiReview.objects.filter(review__plan=plan).select_related("responded_by")
+        if r.asks
+    }
     kpis = Kpi.objects.filter(plan=plan).order_by("goal__issue__position", "goal__position", "position", "pk")
     asked = [Asked(kpi, reviews.pop(kpi.uid)) for kpi in kpis if kpi.uid in reviews]
     if dropped:

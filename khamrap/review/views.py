@@ -153,7 +153,7 @@ def review_assign(request: AuthenticatedRequest, year: int) -> HttpResponse:
     fiscal_year_get(year=year)
     require(can_assign_analysts(request.user), ASSIGN_ANALYSTS)
     organisation = plan_organisation(request.POST.get("organisation", ""))
-    chosen = [pk for pk in request.POST.getlist("analyst") if pk.isdigit()]
+    chosen = [pk for pk in request.POST.getlist("analyst") if pk.isascii() and pk.isdecimal()]
     services.analysts_assign(organisation=organisation, analysts=list(analysts().filter(pk__in=chosen)))
     names = ", ".join(u.display_name for u in User.objects.filter(pk__in=chosen)) or _("ไม่มี")
     messages.success(
@@ -176,7 +176,7 @@ def review_plan(request: AuthenticatedRequest, year: int, org: str) -> HttpRespo
     tree = plan_tree_of(issues)
     findings = [ShownFinding.of(f, get_language()) for f in plan_findings_of(plan, tree=tree)]
     review = PlanReview.objects.filter(plan=plan).first() if plan.pk else None
-    reviews = {str(r.kpi_uid): r for r in review.kpis.all()} if review else {}
+    reviews = {str(r.kpi_uid): r for r in review.kpis.select_related("responded_by")} if review else {}
     kpis = [kpi for issue in issues for goal in issue.goals.all() for kpi in goal.kpis.all()]
     blocks = {
         kpi.pk: {
@@ -240,14 +240,25 @@ def review_kpi_save(request: AuthenticatedRequest, year: int, org: str, uid: Any
     kpi = get_object_or_404(Kpi, uid=uid, plan_id=page.plan.pk)
     form = KpiReviewForm(request.POST, prefix=f"r{kpi.pk}")
     form.is_valid()
+
+    def sent(name: str) -> Any:
+        """A field sent and valid: its value; any other: None (left as stored)."""
+        if form.add_prefix(name) not in request.POST or name in form.errors:
+            return None
+        return form.cleaned_data.get(name)
+
     saved = services.kpi_review_save(
         plan=page.plan,
         kpi_uid=str(kpi.uid),
         actor=request.user,
-        verdict=form.cleaned_data.get("verdict", ""),
-        comment=form.cleaned_data.get("comment", ""),
-        note=form.cleaned_data.get("note", ""),
-        proposed=form.proposed(),
+        verdict=sent("verdict"),
+        comment=sent("comment"),
+        note=sent("note"),
+        proposed={
+            name: form.cleaned_data.get(f"proposed_{name}")
+            for name in PROPOSED_FIELDS
+            if form.add_prefix(f"proposed_{name}") in request.POST and f"proposed_{name}" not in form.errors
+        },
     )
     if request.htmx:
         return _saved_status(request, saved, form.errors)

@@ -222,3 +222,27 @@ def test_a_returned_plan_is_resubmitted_after_the_window_closed(
     submission.plan_submit(plan=plan, actor=officer)
     plan = submission.plan_approve(plan=Plan.objects.get(pk=plan.pk), actor=governor)
     assert plan.status == PlanStatus.RESUBMITTED
+
+
+def test_an_autosave_changes_only_what_was_sent_and_valid(submitted: Plan, assigned) -> None:  # type: ignore[no-untyped-def]
+    kpi = Kpi.objects.get(plan=submitted, code="1.1")
+    client = login(assigned)
+    _verdict(client, kpi, verdict="revise", comment="ปรับน้ำหนัก", proposed_weight="10", proposed_target="6")
+    # a weight out of bounds, an unknown verdict and a comment alone: none of them clears what is stored
+    _verdict(client, kpi, verdict="nonsense", proposed_weight="150")
+    _verdict(client, kpi, note="ภายใน")
+    saved = KpiReview.objects.get(kpi_uid=kpi.uid)
+    assert (saved.verdict, saved.comment, saved.note, saved.proposal) == (
+        Verdict.REVISE,
+        "ปรับน้ำหนัก",
+        "ภายใน",
+        {"weight": "10", "target": "6"},
+    )
+    # a proposed field sent blank withdraws that proposal only
+    _verdict(client, kpi, proposed_weight="")
+    assert KpiReview.objects.get(kpi_uid=kpi.uid).proposal == {"target": "6"}
+
+
+def test_the_overview_takes_any_analyst_filter_without_an_error(submitted: Plan, assigned) -> None:  # type: ignore[no-untyped-def]
+    client = login(assigned)
+    assert client.get(reverse("review-overview", args=[2551]), {"analyst": "²"}).status_code == 200
