@@ -33,7 +33,6 @@ from khamrap.accounts.access import (
     require,
 )
 from khamrap.accounts.decorators import signed_in
-from khamrap.accounts.models import User
 from khamrap.core.errors import DomainError
 from khamrap.frameworks.selectors import expected_plan_weight, fiscal_year_get
 from khamrap.library.selectors import library_results, similar_kpis
@@ -154,8 +153,9 @@ def review_assign(request: AuthenticatedRequest, year: int) -> HttpResponse:
     require(can_assign_analysts(request.user), ASSIGN_ANALYSTS)
     organisation = plan_organisation(request.POST.get("organisation", ""))
     chosen = [pk for pk in request.POST.getlist("analyst") if pk.isascii() and pk.isdecimal()]
-    services.analysts_assign(organisation=organisation, analysts=list(analysts().filter(pk__in=chosen)))
-    names = ", ".join(u.display_name for u in User.objects.filter(pk__in=chosen)) or _("ไม่มี")
+    assigned = list(analysts().filter(pk__in=chosen))
+    services.analysts_assign(organisation=organisation, analysts=assigned)
+    names = ", ".join(u.display_name for u in assigned) or _("ไม่มี")
     messages.success(
         request, _("มอบหมาย%(org)sให้ %(names)s แล้ว") % {"org": organisation.name_th, "names": names}
     )

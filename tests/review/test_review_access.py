@@ -112,3 +112,15 @@ def test_only_the_plans_reviewers_return_it_from_the_plan_page(
     assert (
         reverse("plan-return", args=[2551, "50"]) in login(assigned).get(_url("plan-detail")).content.decode()
     )
+
+
+def test_the_overview_assigns_two_analysts_and_keeps_both(
+    submitted: Plan, opdc_admin, analyst, other_analyst
+) -> None:  # type: ignore[no-untyped-def]
+    client = login(opdc_admin)
+    url = reverse("review-assign", args=[2551])
+    client.post(url, {"organisation": "50", "analyst": [str(analyst.pk), str(other_analyst.pk)]})
+    page = client.get(reverse("review-overview", args=[2551])).content.decode()
+    cell = page.split('data-testid="analysts-50">')[1].split("</td>")[0]
+    assert cell.count("selected") == 2
+    assert set(submitted.organisation.assigned_analysts.all()) == {analyst, other_analyst}
