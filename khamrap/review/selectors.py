@@ -132,7 +132,7 @@ class OverviewFilters:
     def apply(self, rows: list[OverviewRow]) -> list[OverviewRow]:
         if self.analyst == "none":
             rows = [r for r in rows if not r.analysts]
-        elif self.analyst.isascii() and self.analyst.isdecimal():
+        elif self.analyst.isascii() and self.analyst.isdecimal() and len(self.analyst) <= 18:
             rows = [r for r in rows if any(a.pk == int(self.analyst) for a in r.analysts)]
         if self.status == "none":
             rows = [r for r in rows if r.plan is None]

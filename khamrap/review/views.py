@@ -152,7 +152,9 @@ def review_assign(request: AuthenticatedRequest, year: int) -> HttpResponse:
     fiscal_year_get(year=year)
     require(can_assign_analysts(request.user), ASSIGN_ANALYSTS)
     organisation = plan_organisation(request.POST.get("organisation", ""))
-    chosen = [pk for pk in request.POST.getlist("analyst") if pk.isascii() and pk.isdecimal()]
+    chosen = [
+        pk for pk in request.POST.getlist("analyst") if pk.isascii() and pk.isdecimal() and len(pk) <= 18
+    ]
     assigned = list(analysts().filter(pk__in=chosen))
     services.analysts_assign(organisation=organisation, analysts=assigned)
     names = ", ".join(u.display_name for u in assigned) or _("ไม่มี")

@@ -124,3 +124,13 @@ def test_the_overview_assigns_two_analysts_and_keeps_both(
     cell = page.split('data-testid="analysts-50">')[1].split("</td>")[0]
     assert cell.count("selected") == 2
     assert set(submitted.organisation.assigned_analysts.all()) == {analyst, other_analyst}
+
+
+def test_an_id_too_large_for_the_database_is_no_error(submitted: Plan, opdc_admin) -> None:  # type: ignore[no-untyped-def]
+    client = login(opdc_admin)
+    big = "9" * 30
+    assert (
+        client.post(reverse("review-assign", args=[2551]), {"organisation": "50", "analyst": big}).status_code
+        == 302
+    )
+    assert client.get(reverse("review-overview", args=[2551]), {"analyst": big}).status_code == 200
