@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from khamrap.core.errors import in_language
+
 
 class OrganisationKind(models.TextChoices):
     PROVINCE = "province", _("จังหวัด")
@@ -29,6 +31,10 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name_th
+
+    def name_in(self, language: str | None) -> str:
+        """The name in ``language`` (the Thai name where no English one is known)."""
+        return in_language(self.name_th, self.name_en or self.name_th, language)
 
     @property
     def is_province(self) -> bool:

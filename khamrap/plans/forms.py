@@ -1,5 +1,6 @@
 """Forms of the web negotiation form. Numbers are read the Thai way (1,234.5 and Thai digits)."""
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +21,7 @@ from khamrap.plans.schema import (
     KpiField,
 )
 from khamrap.scoring.bounds import MEASURE, NumberBounds
+from khamrap.thai.dates import ThaiDateError, parse_be_date
 from khamrap.thai.numbers import ThaiNumberError, parse_decimal
 from khamrap.thai.text import normalise
 
@@ -65,6 +67,31 @@ class ThaiTextField(forms.CharField):
 
     def to_python(self, value: Any) -> str:
         return normalise(super().to_python(value) or "", multiline=self.multiline)
+
+
+class BuddhistEraDateField(forms.CharField):
+    """A date typed as people write it here (``15/10/2550``, ``15 ต.ค. 2550``), read by
+    :func:`~khamrap.thai.dates.parse_be_date`; a date it cannot read is refused with its Thai/English reason."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 40)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> date | None:  # type: ignore[override]
+        text = normalise(super().to_python(value) or "")
+        if not text:
+            return None
+        if self.max_length is not None and len(text) > self.max_length:
+            raise forms.ValidationError(_("วันที่ยาวเกินไป เช่น 31/10/2550"))
+        try:
+            return parse_be_date(text)
+        except ThaiDateError as error:
+            raise forms.ValidationError(
+                in_language(error.message_th, error.message_en, get_language())
+            ) from error
+
+    def run_validators(self, value: Any) -> None:
+        return  # the length is checked on the text, before it becomes a date
 
 
 class NameForm(forms.Form):

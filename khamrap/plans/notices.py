@@ -3,9 +3,11 @@ approved, sent back or returned. Called by :mod:`khamrap.plans.submission` insid
 
 from django.urls import reverse
 
+from khamrap.accounts.models import User
 from khamrap.notifications.models import NotificationKind
 from khamrap.notifications.services import Message, analysts_of, executives_of, notify, officers_of
-from khamrap.plans.models import Plan, PlanEvent
+from khamrap.plans.models import Plan, PlanEvent, PlanEventKind
+from khamrap.thai.dates import format_date
 
 
 def _names(plan: Plan) -> tuple[str, str, str]:
@@ -73,9 +75,35 @@ def plan_sent_back_notify(*, plan: Plan, event: PlanEvent) -> None:
     )
 
 
-def plan_returned_notify(*, plan: Plan, event: PlanEvent) -> None:
+def reviewers_of(plan: Plan) -> list[User]:
+    """Who hears of the province's answers and revisions: the analysts assigned to the organisation, or,
+    when none is, whoever returned the plan last."""
+    assigned = analysts_of(plan.organisation)
+    if assigned:
+        return assigned
+    returned = (
+        PlanEvent.objects.filter(plan=plan, kind=PlanEventKind.RETURNED, actor__is_active=True)
+        .select_related("actor")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    return [returned.actor] if returned and returned.actor else []
+
+
+def _due(plan: Plan) -> tuple[str, str]:
+    if plan.revise_by is None:
+        return "", ""
+    return (
+        f" กรุณาส่งฉบับแก้ไขภายใน {format_date(plan.revise_by)}",
+        f" Send the revision by {format_date(plan.revise_by, lang='en')}.",
+    )
+
+
+def plan_returned_notify(*, plan: Plan, event: PlanEvent, note_en: str = "") -> None:
     name_th, name_en, url = _names(plan)
-    note_th, note_en = _note("สิ่งที่ต้องแก้ไข", "To revise", event.note)
+    note_th, _ = _note("สิ่งที่ต้องแก้ไข", "To revise", event.note)
+    _, note_en = _note("สิ่งที่ต้องแก้ไข", "To revise", note_en or event.note)
+    due_th, due_en = _due(plan)
     notify(
         recipients=officers_of([plan.organisation]),
         kind=NotificationKind.RETURNED,
@@ -84,9 +112,9 @@ def plan_returned_notify(*, plan: Plan, event: PlanEvent) -> None:
             subject_th=f"สำนักงาน ก.พ.ร. ส่งแบบฟอร์มเจรจาของ{name_th}กลับให้แก้ไข",
             subject_en=f"OPDC returned the negotiation form of {name_en} for revision",
             body_th=f"แบบฟอร์มเจรจา ปีงบประมาณ พ.ศ. {plan.fiscal_year.year} แก้ไขได้อีกครั้งเป็นฉบับที่ "
-            f"{plan.version}{note_th}",
+            f"{plan.version}{due_th}{note_th}",
             body_en=f"The FY{plan.fiscal_year.year} negotiation form can be edited again as version "
-            f"{plan.version}.{note_en}",
+            f"{plan.version}.{due_en}{note_en}",
             url=url,
         ),
     )
@@ -96,17 +124,18 @@ def plan_resubmitted_notify(*, plan: Plan, event: PlanEvent) -> None:
     """The analysts assigned to the organisation: the revised plan is back, with the province's answers."""
     name_th, name_en, _url = _names(plan)
     review_url = reverse("review-plan", args=[plan.fiscal_year.year, plan.organisation.code])
+    late_th, late_en = _note("หมายเหตุ", "Note", event.note)
     notify(
-        recipients=analysts_of(plan.organisation),
+        recipients=reviewers_of(plan),
         kind=NotificationKind.RESUBMITTED,
         key=f"{NotificationKind.RESUBMITTED}:event:{event.pk}",
         message=Message(
             subject_th=f"{name_th}ส่งแบบฟอร์มเจรจาฉบับแก้ไขแล้ว",
             subject_en=f"{name_en} sent the revised negotiation form",
             body_th=f"แบบฟอร์มเจรจา ปีงบประมาณ พ.ศ. {plan.fiscal_year.year} ฉบับที่ {plan.version} "
-            "ส่งกลับมาแล้ว พร้อมคำตอบของจังหวัดต่อความเห็นแต่ละตัวชี้วัด",
+            f"ส่งกลับมาแล้ว พร้อมคำตอบของจังหวัดต่อความเห็นแต่ละตัวชี้วัด{late_th}",
             body_en=f"The FY{plan.fiscal_year.year} negotiation form (version {plan.version}) is back, with "
-            "the organisation's answers to each comment.",
+            f"the organisation's answers to each comment.{late_en}",
             url=review_url,
         ),
     )
@@ -128,5 +157,26 @@ def plan_ready_notify(*, plan: Plan, event: PlanEvent) -> None:
             body_en=f"OPDC has reviewed the FY{plan.fiscal_year.year} negotiation form (version "
             f"{plan.version}); it is ready for negotiation.{note_en}",
             url=url,
+        ),
+    )
+
+
+def review_answered_notify(*, plan: Plan, round_: int) -> None:
+    """The plan's reviewers: the province has accepted or answered every comment of this return (once per
+    return; the revised plan itself follows when the province sends it)."""
+    name_th, name_en, _url = _names(plan)
+    review_url = reverse("review-plan", args=[plan.fiscal_year.year, plan.organisation.code])
+    notify(
+        recipients=reviewers_of(plan),
+        kind=NotificationKind.ANSWERED,
+        key=f"{NotificationKind.ANSWERED}:plan:{plan.pk}:round:{round_}",
+        message=Message(
+            subject_th=f"{name_th}ตอบความเห็นครบทุกตัวชี้วัดแล้ว",
+            subject_en=f"{name_en} has answered every comment",
+            body_th=f"จังหวัดยอมรับหรือชี้แจงความเห็นของสำนักงาน ก.พ.ร. ครบทุกตัวชี้วัดของการส่งกลับครั้งที่ {round_} "
+            "แล้ว แบบฟอร์มฉบับแก้ไขจะถึงท่านเมื่อจังหวัดส่ง",
+            body_en=f"The organisation has accepted or answered every comment of return {round_}; the revised "
+            "form reaches you when it is sent.",
+            url=review_url,
         ),
     )

@@ -37,6 +37,7 @@ from khamrap.plans.notices import (
 from khamrap.plans.schema import PlanData, plan_problems
 from khamrap.plans.selectors import plan_tree
 from khamrap.plans.snapshots import plan_to_json
+from khamrap.thai.dates import format_date
 
 
 def extension_of(*, fiscal_year: FiscalYear, organisation: Organisation) -> SubmissionExtension | None:
@@ -136,7 +137,10 @@ def _mark_received(plan: Plan, actor: User, when: datetime) -> None:
     plan.submitted_by = plan.submitted_by or actor
     plan.save()
     _snapshot(plan, actor)
-    event = PlanEvent.objects.create(plan=plan, kind=PlanEventKind.SUBMITTED, actor=actor)
+    late = ""
+    if plan.status == PlanStatus.RESUBMITTED and plan.revise_by and timezone.localdate(when) > plan.revise_by:
+        late = f"ส่งฉบับแก้ไขหลังกำหนด {format_date(plan.revise_by)}"
+    event = PlanEvent.objects.create(plan=plan, kind=PlanEventKind.SUBMITTED, actor=actor, note=late)
     if plan.status == PlanStatus.RESUBMITTED:
         plan_resubmitted_notify(plan=plan, event=event)
 
@@ -193,9 +197,12 @@ def plan_send_back(*, plan: Plan, actor: User, note: str) -> Plan:
 
 
 @transaction.atomic
-def plan_return(*, plan: Plan, actor: User, note: str, revise_by: date | None = None) -> Plan:
+def plan_return(
+    *, plan: Plan, actor: User, note: str, revise_by: date | None = None, note_en: str = ""
+) -> Plan:
     """OPDC returns a submitted plan for revision: it becomes editable again as a new version, due back by
-    ``revise_by`` when a date is given."""
+    ``revise_by`` when a date is given. ``note`` is kept in the history; ``note_en``, when given, is what the
+    English notification says instead."""
     plan = plan_lock(plan)
     ensure(can_return_plan(actor), RETURN_PLAN)
     if not plan.is_returnable:
@@ -209,7 +216,7 @@ def plan_return(*, plan: Plan, actor: User, note: str, revise_by: date | None = 
     plan.revise_by = revise_by
     plan.save(update_fields=["status", "version", "revise_by", "updated_at"])
     event = PlanEvent.objects.create(plan=plan, kind=PlanEventKind.RETURNED, actor=actor, note=note)
-    plan_returned_notify(plan=plan, event=event)
+    plan_returned_notify(plan=plan, event=event, note_en=note_en)
     return plan
 
 

@@ -19,7 +19,6 @@ urlpatterns = [
     path("plans/<str:org>/submit/", views.plan_submit, name="plan-submit"),
     path("plans/<str:org>/approve/", views.plan_approve, name="plan-approve"),
     path("plans/<str:org>/send-back/", views.plan_send_back, name="plan-send-back"),
-    path("plans/<str:org>/return/", views.plan_return, name="plan-return"),
     path("plans/<str:org>/history/", views_history.plan_history_page, name="plan-history"),
     path("plans/<str:org>/history.xlsx", views_history.plan_history_export, name="plan-history-export"),
     path("plans/<str:org>/versions/", views_versions.plan_versions_page, name="plan-versions"),

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from khamrap.accounts.access import (
-    REVIEW_PLAN,
     AuthenticatedRequest,
     can_approve_plan,
     can_edit_plan,
@@ -401,15 +400,4 @@ def plan_send_back(request: AuthenticatedRequest, year: int, org: str) -> HttpRe
     plan = plan_page(request.user, year, org).plan
     submission.plan_send_back(plan=plan, actor=request.user, note=request.POST.get("note", ""))
     messages.success(request, _("ส่งกลับให้เจ้าหน้าที่แก้ไขแล้ว"))
-    return _back(year, org)
-
-
-@login_required
-@require_POST
-@domain_errors
-def plan_return(request: AuthenticatedRequest, year: int, org: str) -> HttpResponse:
-    # The quick return without per-KPI comments, for the plan's reviewers (the review page has the full one).
-    plan = plan_page(request.user, year, org, allowed=can_review_plan, refusal=REVIEW_PLAN).plan
-    submission.plan_return(plan=plan, actor=request.user, note=request.POST.get("note", "")[:5000])
-    messages.success(request, _("ส่งกลับให้หน่วยงานแก้ไขแล้ว"))
     return _back(year, org)

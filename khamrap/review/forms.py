@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from khamrap.plans.forms import ThaiTextField, registry_form_field
+from khamrap.plans.forms import BuddhistEraDateField, ThaiTextField, registry_form_field
 from khamrap.plans.schema import FIELDS, LONG_TEXT_LENGTH
 from khamrap.review.models import KpiReview, Verdict
 from khamrap.review.services import PROPOSED_FIELDS
@@ -56,3 +56,14 @@ class NotesForm(forms.Form):
 
 class AnswerForm(forms.Form):
     answer = ThaiTextField(multiline=True, required=True, max_length=LONG_TEXT_LENGTH, label=_("คำชี้แจง"))
+
+
+class ReturnForm(forms.Form):
+    """The return for revision: a message to the province and the date the revision is due."""
+
+    message = ThaiTextField(multiline=True, max_length=LONG_TEXT_LENGTH, label=_("ข้อความถึงจังหวัด"))
+    revise_by = BuddhistEraDateField(required=True, label=_("กำหนดส่งฉบับแก้ไข (วว/ดด/ปปปป พ.ศ.)"))
+
+
+class ReadyForm(forms.Form):
+    note = ThaiTextField(multiline=True, max_length=2000, label=_("ความเห็นถึงจังหวัด (ถ้ามี)"))

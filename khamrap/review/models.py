@@ -61,6 +61,12 @@ class KpiReview(models.Model):
     comment = models.TextField(_("ความเห็นถึงจังหวัด"), blank=True)
     note = models.TextField(_("บันทึกภายใน (จังหวัดไม่เห็น)"), blank=True)
     proposal = models.JSONField(_("ค่าที่เสนอ"), default=dict, blank=True)
+    # What the province was sent, as it stood at the return of round ``sent_round`` (0: never sent): the
+    # answers page shows only this, never the analyst's draft of the next round.
+    sent_round = models.PositiveSmallIntegerField(default=0)
+    sent_verdict = models.CharField(max_length=16, choices=Verdict.choices, blank=True)
+    sent_comment = models.TextField(blank=True)
+    sent_proposal = models.JSONField(default=dict, blank=True)
     response = models.CharField(_("คำตอบของจังหวัด"), max_length=16, choices=Response.choices, blank=True)
     answer = models.TextField(_("คำชี้แจงของจังหวัด"), blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
@@ -88,3 +94,19 @@ class KpiReview(models.Model):
     @property
     def is_reviewed(self) -> bool:
         return bool(self.verdict)
+
+    @property
+    def sent_asks(self) -> bool:
+        """Whether what the province was sent asks for something."""
+        return self.sent_round > 0 and (self.sent_verdict in ASKING_VERDICTS or bool(self.sent_proposal))
+
+    def send(self, round_: int) -> None:
+        """What the analyst says now becomes what the province is sent in round ``round_``; the answer of an
+        earlier round is cleared (it stays in the plan's history)."""
+        self.sent_round = round_
+        self.sent_verdict, self.sent_comment, self.sent_proposal = (
+            self.verdict,
+            self.comment,
+            dict(self.proposal),
+        )
+        self.response, self.answer, self.responded_at, self.responded_by = Response.NONE, "", None, None

@@ -5,7 +5,8 @@ Each write locks the plan (:func:`~khamrap.plans.editing.plan_lock`), so an answ
 analysts, never cross; each asks :mod:`khamrap.accounts.access` first.
 """
 
-from dataclasses import dataclass
+import copy
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -19,8 +20,10 @@ from khamrap.core.errors import DomainError
 from khamrap.orgs.models import Organisation
 from khamrap.plans import editing, submission
 from khamrap.plans.diff import same_value, shown_value, stored_text
-from khamrap.plans.models import Kpi, Plan, PlanStatus
-from khamrap.plans.schema import FIELDS, field_label
+from khamrap.plans.models import Kpi, KpiType, Plan, PlanStatus
+from khamrap.plans.notices import review_answered_notify
+from khamrap.plans.schema import FIELDS, LEVELS, FieldProblem, field_label, kpi_problems
+from khamrap.plans.selectors import kpi_data
 from khamrap.review.models import KpiReview, PlanReview, Response, Verdict
 
 # What an analyst may propose in place of the province's values: the registry's fields of these names.
@@ -34,6 +37,8 @@ PROPOSED_FIELDS = (
     "criteria_4",
     "criteria_5",
 )
+# Proposed fields that only a quantitative KPI has (a milestone KPI is scored on its levels' descriptions).
+QUANTITATIVE_ONLY = frozenset({"target", *(f"criteria_{n}" for n in LEVELS)})
 # States in which the analyst's review is open: the plan has reached OPDC and is not back with the province.
 REVIEWING_STATUSES = frozenset({PlanStatus.SUBMITTED, PlanStatus.UNDER_REVIEW, PlanStatus.RESUBMITTED})
 
@@ -93,11 +98,47 @@ def proposal_of(kpi: Kpi, values: dict[str, Any]) -> dict[str, str]:
     return proposal
 
 
+def proposable(kpi_type: str) -> tuple[str, ...]:
+    """The fields an analyst may propose for a KPI of this type."""
+    return tuple(n for n in PROPOSED_FIELDS if kpi_type == KpiType.QUANTITATIVE or n not in QUANTITATIVE_ONLY)
+
+
+def proposal_problems(kpi: Kpi, proposal: dict[str, str]) -> list[FieldProblem]:
+    """What would be wrong with ``kpi`` once ``proposal`` is written into it: a field its type does not have,
+    or what the registry's row checks find in the proposed fields against the KPI's other values (criteria
+    out of the direction's order, a weight that does not count). Empty: the proposal can be accepted."""
+    foreign = [name for name in proposal if name not in proposable(kpi.kpi_type)]
+    if foreign:
+        return [
+            FieldProblem(
+                name,
+                f"{field_label(name, 'th')}: ตัวชี้วัดระดับความสำเร็จไม่มีช่องนี้",
+                f"{field_label(name, 'en')}: a milestone KPI has no such field",
+            )
+            for name in foreign
+        ]
+    merged = copy.copy(kpi)
+    for name, text in proposal.items():
+        setattr(merged, name, _typed(name, text))
+    criteria = any(name.startswith("criteria_") for name in proposal)
+    return [
+        problem
+        for problem in kpi_problems(kpi_data(merged, []))
+        if problem.field in proposal or (criteria and problem.field.startswith("criteria_"))
+    ]
+
+
+def problems_text(problems: list[FieldProblem], language: str | None) -> str:
+    return "; ".join(problem.message(language) for problem in problems)
+
+
 @dataclass(frozen=True)
 class ReviewSave:
     kpi_review: KpiReview
     reviewed: int  # how many KPIs of the plan have a verdict now
     total: int
+    # What would be wrong with the KPI if the province accepted the proposal as it stands.
+    problems: list[FieldProblem] = field(default_factory=list)
 
 
 @transaction.atomic
@@ -114,11 +155,19 @@ def kpi_review_save(
     """Save what the analyst changed of one KPI's review (the review page autosaves here): ``None`` leaves
     a field as it is, and ``proposed`` holds only the proposed fields sent, already checked against the
     registry's bounds (``KpiReviewForm``); a proposed field sent blank, or equal to the province's value,
-    withdraws that proposal. Nothing sent is cleared by what was not."""
+    withdraws that proposal. Nothing sent is cleared by what was not. A field the KPI's type does not have
+    is refused; a proposal that clashes with the KPI's other values is kept as a draft, and its problems
+    are returned (the return refuses it until it is put right)."""
     plan = _lock_for_review(plan, actor)
     if verdict is not None and verdict not in Verdict.values:
         raise DomainError("ผลการพิจารณาไม่ถูกต้อง", "Unknown verdict")
     kpi = _kpi_of(plan, kpi_uid)
+    foreign = [name for name in proposed or {} if name not in proposable(kpi.kpi_type)]
+    if foreign:
+        raise DomainError(
+            "ตัวชี้วัดระดับความสำเร็จไม่มีค่าเป้าหมายและเกณฑ์ให้เสนอ กรุณาโหลดหน้าใหม่",
+            "A milestone KPI has no target or criteria to propose; reload the page",
+        )
     review = review_of(plan)
     kpi_review = KpiReview.objects.filter(review=review, kpi_uid=kpi.uid).first() or KpiReview(
         review=review, kpi_uid=kpi.uid
@@ -134,7 +183,12 @@ def kpi_review_save(
     PlanReview.objects.filter(pk=review.pk).update(updated_by=actor, updated_at=timezone.now())
     uids = set(Kpi.objects.filter(plan=plan).values_list("uid", flat=True))
     reviewed = review.kpis.filter(kpi_uid__in=uids).exclude(verdict="").count()
-    return ReviewSave(kpi_review=kpi_review, reviewed=reviewed, total=len(uids))
+    return ReviewSave(
+        kpi_review=kpi_review,
+        reviewed=reviewed,
+        total=len(uids),
+        problems=proposal_problems(kpi, kpi_review.proposal),
+    )
 
 
 @transaction.atomic
@@ -157,10 +211,14 @@ class ProposalRow:
 
 @dataclass(frozen=True)
 class Asked:
-    """A KPI the review asks something of, with its review; ``kpi`` is ``None`` once it has been dropped."""
+    """A KPI the review asks something of, with its review; ``kpi`` is ``None`` once it has been dropped.
+
+    With ``sent``, what it asks is what the province was sent at the last return (the answers page); without,
+    the analyst's word as it stands (the next return)."""
 
     kpi: Kpi | None
     review: KpiReview
+    sent: bool = False
 
     @property
     def code(self) -> str:
@@ -170,75 +228,150 @@ class Asked:
     def name(self) -> str:
         return self.kpi.name if self.kpi else self.review.kpi_name
 
+    @property
+    def verdict(self) -> str:
+        return self.review.sent_verdict if self.sent else self.review.verdict
+
+    @property
+    def verdict_label(self) -> str:
+        return str(Verdict(self.verdict).label)
+
+    @property
+    def comment(self) -> str:
+        return self.review.sent_comment if self.sent else self.review.comment
+
+    @property
+    def proposal(self) -> dict[str, str]:
+        proposal = self.review.sent_proposal if self.sent else self.review.proposal
+        return {name: text for name, text in proposal.items() if name in FIELDS}
+
     def proposal_rows(self, language: str | None = "th") -> list[ProposalRow]:
         return [
             ProposalRow(
                 field_label(name, language),
-                shown_value(name, getattr(self.kpi, name)) if self.kpi else "",
-                shown_value(name, _typed(name, text)),
+                shown_value(name, getattr(self.kpi, name), limit=None) if self.kpi else "",
+                shown_value(name, _typed(name, text), limit=None),
             )
-            for name, text in self.review.proposal.items()
-            if name in FIELDS
+            for name, text in self.proposal.items()
         ]
 
 
-def asked_reviews(plan: Plan, *, dropped: bool = False) -> list[Asked]:
+def _plan_kpis(plan: Plan) -> list[Kpi]:
+    return list(
+        Kpi.objects.filter(plan=plan).order_by("goal__issue__position", "goal__position", "position", "pk")
+    )
+
+
+def asked_reviews(plan: Plan, *, sent: bool = False, dropped: bool = False) -> list[Asked]:
     """The plan's KPIs that the review asks something of, in the plan's order, each with its review; with
-    ``dropped``, also those the province has since dropped (last)."""
+    ``sent``, those asked at the last return, as they were sent; with ``dropped``, also those the province
+    has since dropped (last)."""
+    if sent:
+        rounds = PlanReview.objects.filter(plan=plan).values_list("rounds", flat=True).first() or 0
+        found = KpiReview.objects.filter(review__plan=plan, sent_round=rounds, sent_round__gt=0)
+    else:
+        found = KpiReview.objects.filter(review__plan=plan)
     reviews = {
-        r.kpi_uid: r
-        for r in KpiReview.objects.filter(review__plan=plan).select_related("responded_by")
-        if r.asks
+        r.kpi_uid: r for r in found.select_related("responded_by") if (r.sent_asks if sent else r.asks)
     }
-    kpis = Kpi.objects.filter(plan=plan).order_by("goal__issue__position", "goal__position", "position", "pk")
-    asked = [Asked(kpi, reviews.pop(kpi.uid)) for kpi in kpis if kpi.uid in reviews]
+    asked = [Asked(kpi, reviews.pop(kpi.uid), sent) for kpi in _plan_kpis(plan) if kpi.uid in reviews]
     if dropped:
-        asked += [Asked(None, r) for r in sorted(reviews.values(), key=lambda r: r.kpi_code)]
+        asked += [Asked(None, r, sent) for r in sorted(reviews.values(), key=lambda r: r.kpi_code)]
     return asked
 
 
-def return_note(message: str, asked: list[Asked]) -> str:
-    """The note of the return as the plan's history and the officers' notification carry it: the analyst's
-    message, then each KPI asked about with its verdict and comment (in Thai, as the history is kept)."""
+def return_note(message: str, asked: list[Asked], language: str = "th") -> str:
+    """The note of the return as the plan's history (in Thai) and the officers' notification carry it: the
+    analyst's message, then each KPI asked about with its verdict and comment."""
     lines = [message.strip()] if message.strip() else []
+    kpi, proposed = ("ตัวชี้วัด", "มีข้อเสนอ") if language == "th" else ("KPI", "values proposed")
     for item in asked:
-        verdict = VERDICT_TH.get(item.review.verdict, "มีข้อเสนอ")
-        comment = f": {item.review.comment.strip()}" if item.review.comment.strip() else ""
-        lines.append(f"ตัวชี้วัด {item.code} {item.name} ({verdict}){comment}")
+        verdict = VERDICT_WORDS[language].get(item.verdict, proposed)
+        comment = f": {item.comment.strip()}" if item.comment.strip() else ""
+        lines.append(f"{kpi} {item.code} {item.name} ({verdict}){comment}")
     return "\n".join(lines)
 
 
-VERDICT_TH: dict[str, str] = {
-    Verdict.APPROPRIATE: "เหมาะสม",
-    Verdict.REVISE: "ควรปรับปรุง",
-    Verdict.DROP: "ควรตัดออก",
+VERDICT_WORDS: dict[str, dict[str, str]] = {
+    "th": {Verdict.APPROPRIATE: "เหมาะสม", Verdict.REVISE: "ควรปรับปรุง", Verdict.DROP: "ควรตัดออก"},
+    "en": {Verdict.APPROPRIATE: "appropriate", Verdict.REVISE: "to revise", Verdict.DROP: "to drop"},
 }
+
+
+def _pruned(proposal: dict[str, str], kpi: Kpi) -> dict[str, str]:
+    """The proposal without the fields the KPI already holds (a proposal accepted, or made in the plan)."""
+    return {
+        name: text
+        for name, text in proposal.items()
+        if name in FIELDS and not same_value(getattr(kpi, name), _typed(name, text))
+    }
+
+
+def _asked_this_round(plan: Plan) -> list[Asked]:
+    """What the next return asks: every KPI whose review asks something, less the proposals the plan already
+    holds, and less what was answered at an earlier return and is said again unchanged."""
+    asked = []
+    for item in asked_reviews(plan):
+        assert item.kpi is not None
+        kpi_review = item.review
+        pruned = _pruned(kpi_review.proposal, item.kpi)
+        if pruned != kpi_review.proposal:
+            kpi_review.proposal = pruned
+            kpi_review.save(update_fields=["proposal", "updated_at"])
+        if not kpi_review.asks:
+            continue
+        unchanged = (
+            kpi_review.verdict == kpi_review.sent_verdict
+            and kpi_review.comment == kpi_review.sent_comment
+            and pruned == _pruned(kpi_review.sent_proposal, item.kpi)
+        )
+        if kpi_review.sent_round and kpi_review.response and unchanged:
+            continue
+        asked.append(item)
+    return asked
 
 
 @transaction.atomic
 def review_return(*, plan: Plan, actor: User, message: str, revise_by: date | None) -> Plan:
     """Return the plan for revision with the review's comments and proposals, due back by ``revise_by``.
 
-    The province's answers of an earlier round are cleared for the KPIs asked again, so each round's answers
-    are its own (the earlier ones stay in the plan's history)."""
+    What is asked becomes what the province is sent in this round (:meth:`KpiReview.send`): its earlier
+    answer is cleared (it stays in the plan's history), and the analyst's later drafts are not shown to the
+    province until the next return. A KPI answered before and not asked again keeps its answer."""
     plan = _lock_for_review(plan, actor)
     if revise_by is None:
         raise DomainError("กรุณาระบุกำหนดส่งฉบับแก้ไข", "Give the date the revision is due")
-    asked = asked_reviews(plan)
+    asked = _asked_this_round(plan)
     if not asked and not message.strip():
         raise DomainError(
             "ยังไม่มีความเห็นให้จังหวัดแก้ไข: ระบุผล 'ควรปรับปรุง' หรือ 'ควรตัดออก' หรือข้อเสนอในตัวชี้วัด หรือเขียนข้อความถึงจังหวัด",
             "Nothing to revise yet: mark a KPI 'revise' or 'drop', propose values, or write a message",
         )
+    clashes = [
+        (item, found)
+        for item in asked
+        if item.kpi and (found := proposal_problems(item.kpi, item.review.proposal))
+    ]
+    if clashes:
+        raise DomainError(
+            "ข้อเสนอยังขัดกับค่าอื่นของตัวชี้วัด: "
+            + "; ".join(f"ตัวชี้วัด {item.code} {problems_text(found, 'th')}" for item, found in clashes),
+            "A proposal clashes with the KPI's other values: "
+            + "; ".join(f"KPI {item.code} {problems_text(found, 'en')}" for item, found in clashes),
+        )
     review = review_of(plan)
-    KpiReview.objects.filter(pk__in=[item.review.pk for item in asked]).update(
-        response=Response.NONE, answer="", responded_at=None, responded_by=None
-    )
     review.rounds += 1
+    for item in asked:
+        item.review.send(review.rounds)
+        item.review.save()
     review.updated_by = actor
     review.save(update_fields=["rounds", "updated_by", "updated_at"])
     return submission.plan_return(
-        plan=plan, actor=actor, note=return_note(message, asked), revise_by=revise_by
+        plan=plan,
+        actor=actor,
+        note=return_note(message, asked),
+        note_en=return_note(message, asked, "en"),
+        revise_by=revise_by,
     )
 
 
@@ -250,32 +383,49 @@ def _lock_for_answer(plan: Plan, actor: User, kpi_uid: str) -> tuple[Plan, Kpi, 
             "ตอบความเห็นได้เฉพาะเมื่อแบบฟอร์มถูกส่งกลับให้แก้ไข", "Comments are answered while the plan is returned"
         )
     kpi = _kpi_of(plan, kpi_uid)
-    kpi_review = KpiReview.objects.filter(review__plan=plan, kpi_uid=kpi.uid).first()
-    if kpi_review is None or not kpi_review.asks:
+    rounds = PlanReview.objects.filter(plan=plan).values_list("rounds", flat=True).first() or 0
+    kpi_review = KpiReview.objects.filter(review__plan=plan, kpi_uid=kpi.uid, sent_round=rounds).first()
+    if kpi_review is None or not kpi_review.sent_asks:
         raise DomainError("ตัวชี้วัดนี้ไม่มีความเห็นให้ตอบ", "There is no comment on this KPI to answer")
+    if kpi_review.response == Response.ACCEPTED:
+        raise DomainError(
+            "จังหวัดยอมรับข้อเสนอของตัวชี้วัดนี้แล้ว จึงตอบซ้ำไม่ได้", "This proposal has already been accepted"
+        )
     return plan, kpi, kpi_review
 
 
-def _responded(kpi_review: KpiReview, actor: User, response: str, answer: str) -> KpiReview:
+def _responded(plan: Plan, kpi_review: KpiReview, actor: User, response: str, answer: str) -> KpiReview:
+    """Record the province's answer; once every KPI asked in this round is answered, the analysts hear."""
     kpi_review.response = response
     kpi_review.answer = answer
     kpi_review.responded_by = actor
     kpi_review.responded_at = timezone.now()
     kpi_review.save(update_fields=["response", "answer", "responded_by", "responded_at", "updated_at"])
+    rounds = kpi_review.sent_round
+    waiting = KpiReview.objects.filter(review__plan=plan, sent_round=rounds, response=Response.NONE)
+    if not any(r.sent_asks for r in waiting):
+        review_answered_notify(plan=plan, round_=rounds)
     return kpi_review
 
 
 @transaction.atomic
 def kpi_review_accept(*, plan: Plan, kpi_uid: str, actor: User) -> KpiReview:
-    """The province accepts OPDC's word on a KPI: the proposed values are written into the plan (recorded in
-    its history like any edit); a KPI OPDC proposes to drop is deleted."""
+    """The province accepts OPDC's word on a KPI, as it was sent: the proposed values are written into the
+    plan (recorded in its history like any edit); a KPI OPDC proposes to drop is deleted; a comment without
+    proposed values is acknowledged (the province revises the KPI itself). A proposal that no longer fits
+    the KPI (its type or its other values changed since) is refused: the province answers it instead."""
     plan, kpi, kpi_review = _lock_for_answer(plan, actor, kpi_uid)
-    if kpi_review.verdict == Verdict.DROP:
+    if kpi_review.sent_verdict == Verdict.DROP:
         editing.kpi_delete(kpi=kpi, actor=actor)
-    elif kpi_review.proposal:
-        values = {name: _typed(name, text) for name, text in kpi_review.proposal.items() if name in FIELDS}
+    elif proposal := {n: t for n, t in kpi_review.sent_proposal.items() if n in FIELDS}:
+        if found := proposal_problems(kpi, proposal):
+            raise DomainError(
+                f"ข้อเสนอนี้ใช้กับตัวชี้วัดในขณะนี้ไม่ได้ ({problems_text(found, 'th')}) กรุณาชี้แจงหรือแก้ไขตัวชี้วัดเอง",
+                f"This proposal no longer fits the KPI ({problems_text(found, 'en')}); answer it or revise the KPI",
+            )
+        values = {name: _typed(name, text) for name, text in proposal.items()}
         editing.kpi_update(kpi=kpi, actor=actor, values=values, levels={})
-    return _responded(kpi_review, actor, Response.ACCEPTED, "")
+    return _responded(plan, kpi_review, actor, Response.ACCEPTED, "")
 
 
 def _typed(name: str, text: str) -> Any:
@@ -287,8 +437,8 @@ def kpi_review_answer(*, plan: Plan, kpi_uid: str, actor: User, answer: str) -> 
     """The province answers OPDC's comment on a KPI instead of accepting it (why the KPI stays as it is)."""
     if not answer.strip():
         raise DomainError("กรุณาเขียนคำชี้แจง", "Write your answer")
-    _, _, kpi_review = _lock_for_answer(plan, actor, kpi_uid)
-    return _responded(kpi_review, actor, Response.ANSWERED, answer.strip())
+    plan, _, kpi_review = _lock_for_answer(plan, actor, kpi_uid)
+    return _responded(plan, kpi_review, actor, Response.ANSWERED, answer.strip())
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -37,18 +38,17 @@ from khamrap.core.errors import DomainError
 from khamrap.frameworks.selectors import expected_plan_weight, fiscal_year_get
 from khamrap.library.selectors import library_results, similar_kpis
 from khamrap.plans.checks import ShownFinding, plan_findings_of
-from khamrap.plans.lookup import plan_organisation, plan_page
+from khamrap.plans.lookup import PlanPage, plan_organisation, plan_page
 from khamrap.plans.models import Kpi, PlanStatus
 from khamrap.plans.schema import field_labels, weight_check
 from khamrap.plans.selectors import plan_issues, plan_tree_of
 from khamrap.review import services
 from khamrap.review.export import review_workbook
-from khamrap.review.forms import AnswerForm, KpiReviewForm, NotesForm
+from khamrap.review.forms import AnswerForm, KpiReviewForm, NotesForm, ReadyForm, ReturnForm
 from khamrap.review.models import PlanReview, Verdict
 from khamrap.review.selectors import OverviewFilters, analysts, overview_rows
 from khamrap.review.services import PROPOSED_FIELDS, REVIEWING_STATUSES
 from khamrap.scoring.checks import Severity
-from khamrap.thai.dates import ThaiDateError, parse_be_date
 
 View = Callable[..., HttpResponse]
 
@@ -115,6 +115,7 @@ def review_overview(request: AuthenticatedRequest, year: int) -> HttpResponse:
             ("", _("กำหนดส่งฉบับแก้ไข")),
         ],
         "numeric": {"errors", "warnings", "progress"},
+        "today": timezone.localdate(),
         "summary": {
             "plans": sum(1 for r in rows if r.plan and r.plan.is_submitted),
             "unassigned": sum(1 for r in rows if not r.analysts),
@@ -138,7 +139,7 @@ def review_export(request: AuthenticatedRequest, year: int) -> HttpResponse:
     fiscal_year = fiscal_year_get(year=year)
     require(can_read_reviews(request.user), READ_REVIEWS)
     response = HttpResponse(
-        review_workbook(fiscal_year=fiscal_year),
+        review_workbook(fiscal_year=fiscal_year, language=get_language()),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="review-{year}.xlsx"'
@@ -159,7 +160,8 @@ def review_assign(request: AuthenticatedRequest, year: int) -> HttpResponse:
     services.analysts_assign(organisation=organisation, analysts=assigned)
     names = ", ".join(u.display_name for u in assigned) or _("ไม่มี")
     messages.success(
-        request, _("มอบหมาย%(org)sให้ %(names)s แล้ว") % {"org": organisation.name_th, "names": names}
+        request,
+        _("มอบหมาย%(org)sให้ %(names)s แล้ว") % {"org": organisation.name_in(get_language()), "names": names},
     )
     back = reverse("review-overview", args=[year])
     query = request.POST.get("query", "")
@@ -169,10 +171,7 @@ def review_assign(request: AuthenticatedRequest, year: int) -> HttpResponse:
 # --- the analyst's page ---------------------------------------------------------------------------
 
 
-@login_required
-@require_GET
-def review_plan(request: AuthenticatedRequest, year: int, org: str) -> HttpResponse:
-    page = plan_page(request.user, year, org, allowed=lambda u, _o: can_read_reviews(u), refusal=READ_REVIEWS)
+def _review_context(request: AuthenticatedRequest, page: PlanPage) -> dict[str, Any]:
     fiscal_year, organisation, plan = page.fiscal_year, page.organisation, page.plan
     issues = plan_issues(plan) if plan.pk else []
     tree = plan_tree_of(issues)
@@ -191,7 +190,7 @@ def review_plan(request: AuthenticatedRequest, year: int, org: str) -> HttpRespo
         for kpi in kpis
     }
     editable = plan.status in REVIEWING_STATUSES and can_review_plan(request.user, organisation)
-    context = {
+    return {
         "fiscal_year": fiscal_year,
         "organisation": organisation,
         "plan": plan,
@@ -199,6 +198,8 @@ def review_plan(request: AuthenticatedRequest, year: int, org: str) -> HttpRespo
         "review": review,
         "blocks": blocks,
         "notes_form": NotesForm(initial={"notes": review.notes if review else ""}),
+        "return_form": ReturnForm(),
+        "ready_form": ReadyForm(),
         "findings": findings,
         "plan_findings": [f for f in findings if not f.kpi_uid],
         "reviewed": sum(1 for kpi in kpis if str(kpi.uid) in reviews and reviews[str(kpi.uid)].verdict),
@@ -215,7 +216,13 @@ def review_plan(request: AuthenticatedRequest, year: int, org: str) -> HttpRespo
         "baseline_years": fiscal_year.baseline_years,
         "verdicts": Verdict,
     }
-    return render(request, "review/review_plan.html", context)
+
+
+@login_required
+@require_GET
+def review_plan(request: AuthenticatedRequest, year: int, org: str) -> HttpResponse:
+    page = plan_page(request.user, year, org, allowed=lambda u, _o: can_read_reviews(u), refusal=READ_REVIEWS)
+    return render(request, "review/review_plan.html", _review_context(request, page))
 
 
 def _saved_status(
@@ -229,6 +236,7 @@ def _saved_status(
             (labels.get(name.removeprefix("proposed_"), name), " ".join(str(m) for m in messages_))
             for name, messages_ in errors.items()
         ],
+        "problems": [problem.message(get_language()) for problem in saved.problems],
     }
     return render(request, "review/_saved.html", context)
 
@@ -300,62 +308,82 @@ def review_similar(request: AuthenticatedRequest, year: int, org: str, uid: Any)
     return render(request, "library/_similar.html", {"similar": similar})
 
 
+def _refused_form(
+    request: AuthenticatedRequest, page: PlanPage, name: str, form: forms.Form, error: str
+) -> HttpResponse:
+    """The review page again, status 400, with the form ``name`` as the analyst filled it and what is wrong."""
+    context = {**_review_context(request, page), name: form, f"{name}_error": error}
+    return render(request, "review/review_plan.html", context, status=400)
+
+
 @login_required
 @require_POST
-@domain_errors("review-plan")
 def review_return(request: AuthenticatedRequest, year: int, org: str) -> HttpResponse:
     page = plan_page(request.user, year, org, allowed=can_review_plan, refusal=REVIEW_PLAN)
-    text = request.POST.get("revise_by", "")[:100].strip()
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        return _refused_form(request, page, "return_form", form, _("กรุณาแก้ไขช่องที่ระบุ"))
     try:
-        revise_by = parse_be_date(text) if text else None
-    except ThaiDateError as error:
-        raise DomainError(error.message_th, error.message_en) from error
-    services.review_return(
-        plan=page.plan,
-        actor=request.user,
-        message=request.POST.get("message", "")[:5000],
-        revise_by=revise_by,
-    )
-    messages.success(request, _("ส่งกลับให้%(org)sแก้ไขแล้ว") % {"org": page.organisation.name_th})
+        services.review_return(
+            plan=page.plan,
+            actor=request.user,
+            message=form.cleaned_data["message"],
+            revise_by=form.cleaned_data["revise_by"],
+        )
+    except DomainError as error:
+        return _refused_form(request, page, "return_form", form, error.message(get_language()))
+    name = page.organisation.name_in(get_language())
+    messages.success(request, _("ส่งกลับให้%(org)sแก้ไขแล้ว") % {"org": name})
     return redirect("review-plan", year, org)
 
 
 @login_required
 @require_POST
-@domain_errors("review-plan")
 def review_ready(request: AuthenticatedRequest, year: int, org: str) -> HttpResponse:
     page = plan_page(request.user, year, org, allowed=can_review_plan, refusal=REVIEW_PLAN)
-    services.review_mark_ready(plan=page.plan, actor=request.user, note=request.POST.get("note", "")[:2000])
-    messages.success(request, _("%(org)s พร้อมเจรจาแล้ว") % {"org": page.organisation.name_th})
+    form = ReadyForm(request.POST)
+    if not form.is_valid():
+        return _refused_form(request, page, "ready_form", form, _("กรุณาแก้ไขช่องที่ระบุ"))
+    try:
+        services.review_mark_ready(plan=page.plan, actor=request.user, note=form.cleaned_data["note"])
+    except DomainError as error:
+        return _refused_form(request, page, "ready_form", form, error.message(get_language()))
+    name = page.organisation.name_in(get_language())
+    messages.success(request, _("%(org)s พร้อมเจรจาแล้ว") % {"org": name})
     return redirect("review-plan", year, org)
 
 
 # --- the province's answers -------------------------------------------------------------------------
 
 
-@login_required
-@require_GET
-def review_answers(request: AuthenticatedRequest, year: int, org: str) -> HttpResponse:
-    """OPDC's comments and proposals beside each KPI, to accept or answer (never the internal notes)."""
-    page = plan_page(request.user, year, org, allowed=can_view_plan, refusal=VIEW_PLAN)
+def _answers_context(request: AuthenticatedRequest, page: PlanPage, **refused: str) -> dict[str, Any]:
     plan = page.plan
-    review = PlanReview.objects.filter(plan=plan).first() if plan.pk else None
-    asked = services.asked_reviews(plan, dropped=True) if review is not None and review.rounds else []
+    asked = services.asked_reviews(plan, sent=True, dropped=True) if plan.pk else []
     language = get_language()
-    context = {
+    return {
         "items": [(item, item.proposal_rows(language)) for item in asked],
         "answered": sum(1 for item in asked if item.review.response),
         "fiscal_year": page.fiscal_year,
         "organisation": page.organisation,
         "plan": plan,
         "asked": asked,
-        "review": review,
+        "late": plan.status == PlanStatus.RETURNED
+        and plan.revise_by is not None
+        and timezone.localdate() > plan.revise_by,
         "can_answer": plan.status == PlanStatus.RETURNED
         and can_answer_review(request.user, page.organisation),
-        "labels": field_labels(get_language()),
-        "answer_form": AnswerForm(),
+        # An answer refused: refused_uid (its KPI), refused_answer (as typed) and refused_error.
+        **refused,
     }
-    return render(request, "review/answers.html", context)
+
+
+@login_required
+@require_GET
+def review_answers(request: AuthenticatedRequest, year: int, org: str) -> HttpResponse:
+    """OPDC's comments and proposals beside each KPI as they were sent at the last return, to accept or
+    answer (never the internal notes, nor the analyst's drafts of the next round)."""
+    page = plan_page(request.user, year, org, allowed=can_view_plan, refusal=VIEW_PLAN)
+    return render(request, "review/answers.html", _answers_context(request, page))
 
 
 def _answers(year: int, org: str, uid: Any) -> HttpResponse:
@@ -368,27 +396,37 @@ def _answers(year: int, org: str, uid: Any) -> HttpResponse:
 def review_accept(request: AuthenticatedRequest, year: int, org: str, uid: Any) -> HttpResponse:
     page = plan_page(request.user, year, org)
     kpi_review = services.kpi_review_accept(plan=page.plan, kpi_uid=str(uid), actor=request.user)
-    messages.success(
-        request,
-        _("ยอมรับข้อเสนอแล้ว ตัวชี้วัดถูกตัดออกจากแบบฟอร์ม")
-        if kpi_review.verdict == Verdict.DROP
-        else _("ยอมรับข้อเสนอแล้ว ค่าที่เสนอถูกบันทึกในแบบฟอร์ม"),
-    )
+    if kpi_review.sent_verdict == Verdict.DROP:
+        message = _("ยอมรับข้อเสนอแล้ว ตัวชี้วัดถูกตัดออกจากแบบฟอร์ม")
+    elif kpi_review.sent_proposal:
+        message = _("ยอมรับข้อเสนอแล้ว ค่าที่เสนอถูกบันทึกในแบบฟอร์ม")
+    else:
+        message = _("รับทราบความเห็นแล้ว กรุณาแก้ไขตัวชี้วัดในแบบฟอร์มตามความเห็น")
+    messages.success(request, message)
     return _answers(year, org, str(uid))
 
 
 @login_required
 @require_POST
-@domain_errors("review-answers")
 def review_answer(request: AuthenticatedRequest, year: int, org: str, uid: Any) -> HttpResponse:
     page = plan_page(request.user, year, org)
     form = AnswerForm(request.POST)
-    if not form.is_valid():
-        raise DomainError(
-            "กรุณาเขียนคำชี้แจง (ไม่เกิน 5,000 ตัวอักษร)", "Write your answer (at most 5,000 characters)"
+    try:
+        if not form.is_valid():
+            raise DomainError(
+                "กรุณาเขียนคำชี้แจง (ไม่เกิน 5,000 ตัวอักษร)", "Write your answer (at most 5,000 characters)"
+            )
+        services.kpi_review_answer(
+            plan=page.plan, kpi_uid=str(uid), actor=request.user, answer=form.cleaned_data["answer"]
         )
-    services.kpi_review_answer(
-        plan=page.plan, kpi_uid=str(uid), actor=request.user, answer=form.cleaned_data["answer"]
-    )
+    except DomainError as error:
+        context = _answers_context(
+            request,
+            page,
+            refused_uid=str(uid),
+            refused_answer=request.POST.get("answer", ""),
+            refused_error=error.message(get_language()),
+        )
+        return render(request, "review/answers.html", context, status=400)
     messages.success(request, _("บันทึกคำชี้แจงแล้ว"))
     return _answers(year, org, str(uid))

@@ -111,7 +111,6 @@ PLAN_POSTS = [
     ("issue-create", {}, {"name": "x"}),
     ("plan-submit", {}, {}),
     ("plan-approve", {}, {}),
-    ("plan-return", {}, {"note": "x"}),
 ]
 
 

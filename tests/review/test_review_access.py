@@ -94,24 +94,22 @@ def test_a_kpi_of_another_plan_is_not_found(submitted: Plan, assigned, fy2551, o
 
 
 @pytest.mark.parametrize("role", ["other_analyst", "evaluator_user"])
-def test_only_the_plans_reviewers_return_it_from_the_plan_page(
+def test_only_the_plans_reviewers_are_led_from_the_plan_page_to_the_return(
     submitted: Plan, role: str, request, make_user, assigned
 ) -> None:  # type: ignore[no-untyped-def]
+    """The plan page has no return of its own (it would bypass the review's due date and round): the plan's
+    reviewers get a link to the review's return, nobody else does."""
     from khamrap.accounts.models import Role
-    from khamrap.plans.models import PlanStatus
 
     user = (
         request.getfixturevalue(role)
         if role != "evaluator_user"
         else make_user("evaluator", Role.EVALUATOR, "OPDC")
     )
-    page = login(user).get(_url("plan-detail")).content.decode()
-    assert reverse("plan-return", args=[2551, "50"]) not in page
-    assert login(user).post(_url("plan-return"), {"note": "แก้"}).status_code == 403
-    assert Plan.objects.get(pk=submitted.pk).status == PlanStatus.SUBMITTED
-    assert (
-        reverse("plan-return", args=[2551, "50"]) in login(assigned).get(_url("plan-detail")).content.decode()
-    )
+    link = reverse("review-plan", args=[2551, "50"]) + "#return"
+    assert link not in login(user).get(_url("plan-detail")).content.decode()
+    assert link in login(assigned).get(_url("plan-detail")).content.decode()
+    assert login(assigned).post("/years/2551/plans/50/return/", {"note": "แก้"}).status_code in {404, 405}
 
 
 def test_the_overview_assigns_two_analysts_and_keeps_both(
@@ -134,3 +132,41 @@ def test_an_id_too_large_for_the_database_is_no_error(submitted: Plan, opdc_admi
         == 302
     )
     assert client.get(reverse("review-overview", args=[2551]), {"analyst": big}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("role", "reads"),
+    [
+        ("anonymous", None),
+        ("other_officer", False),
+        ("cluster_officer", False),
+        ("viewer", False),
+        ("governor", True),
+        ("assigned", True),
+        ("other_analyst", True),
+        ("opdc_admin", True),
+    ],
+)
+def test_only_the_officers_accept_or_answer_and_only_insiders_read(
+    submitted: Plan, assigned, role: str, reads: bool | None, request
+) -> None:  # type: ignore[no-untyped-def]
+    """Every role on the answers page and its two posts: anonymous users go to the sign-in page, outsiders
+    get a 403, OPDC and the governor read but their posts change nothing."""
+    from django.test import Client
+
+    kpi = ask(submitted, assigned, "1.2", "drop", "ซ้ำซ้อน")
+    client = Client() if role == "anonymous" else login(request.getfixturevalue(role))
+    page = client.get(_url("review-answers"))
+    accept = client.post(_url("review-accept", kpi.uid))
+    answer = client.post(_url("review-answer", kpi.uid), {"answer": "คงไว้"})
+    if reads is None:
+        for response in (page, accept, answer):
+            assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    elif not reads:
+        assert {page.status_code, accept.status_code, answer.status_code} == {403}
+    else:
+        assert page.status_code == 200 and "ซ้ำซ้อน" in page.content.decode()
+        assert 'data-testid="accept"' not in page.content.decode()
+        assert accept.status_code == 302 and answer.status_code == 400
+    assert Kpi.objects.filter(pk=kpi.pk).exists()
+    assert KpiReview.objects.get(kpi_uid=kpi.uid).response == ""

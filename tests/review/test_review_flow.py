@@ -169,13 +169,33 @@ def test_a_return_needs_a_due_date_and_something_to_revise(submitted: Plan, assi
     assert Plan.objects.get(pk=submitted.pk).status == PlanStatus.SUBMITTED  # a refused return writes nothing
 
 
-def test_a_bad_due_date_on_the_page_says_what_is_wrong(submitted: Plan, assigned) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_due_date_keeps_the_message_and_says_what_is_wrong(submitted: Plan, assigned) -> None:  # type: ignore[no-untyped-def]
     client = login(assigned)
-    response = client.post(_url("review-return"), {"message": "แก้ไข", "revise_by": "31/02/2569"}, follow=True)
-    assert response.status_code == 200
+    message = "ปรับเกณฑ์ตัวชี้วัด 1.1 ให้สอดคล้องกับค่าฐาน\nและทบทวนน้ำหนัก"
+    response = client.post(_url("review-return"), {"message": message, "revise_by": "31/02/2569"})
+    assert response.status_code == 400
     page = response.content.decode()
-    assert 'class="error"' in page
+    assert f'data-testid="return-message">{message}</textarea>' in page
+    assert 'value="31/02/2569"' in page
+    assert 'data-testid="revise-by-error"' in page
     assert Plan.objects.get(pk=submitted.pk).status == PlanStatus.SUBMITTED
+
+
+def test_a_message_too_long_is_refused_not_cut(submitted: Plan, assigned) -> None:  # type: ignore[no-untyped-def]
+    ask(submitted, assigned, "1.1", returned=False)
+    response = login(assigned).post(_url("review-return"), {"message": "ก" * 5001, "revise_by": "31/10/2569"})
+    assert response.status_code == 400
+    assert "ก" * 5001 in response.content.decode()
+    assert Plan.objects.get(pk=submitted.pk).status != PlanStatus.RETURNED
+
+
+def test_a_refused_return_keeps_what_was_typed(submitted: Plan, assigned) -> None:  # type: ignore[no-untyped-def]
+    """Nothing asked and no message: the service refuses; the page says why and keeps the date."""
+    response = login(assigned).post(_url("review-return"), {"message": "", "revise_by": "31/10/2569"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'data-testid="return-error">ยังไม่มีความเห็นให้จังหวัดแก้ไข' in page
+    assert 'value="31/10/2569"' in page
 
 
 def test_the_review_is_closed_while_the_province_revises(submitted: Plan, assigned) -> None:  # type: ignore[no-untyped-def]

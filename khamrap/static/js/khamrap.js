@@ -58,8 +58,9 @@
     message.textContent = source.dataset.loadFailed;
     target.appendChild(message);
     source.addEventListener("toggle", function again() {
+      if (!source.open) return; // closing keeps the message; the next opening loads again
       source.removeEventListener("toggle", again);
-      if (source.open) window.htmx.ajax("get", source.getAttribute("hx-get"), { source: source, target: target });
+      window.htmx.ajax("get", source.getAttribute("hx-get"), { source: source, target: target });
     });
   }
   document.addEventListener("htmx:responseError", loadFailed);

@@ -1,6 +1,6 @@
-"""``khamrap export_review --year 2551 --out FILE.xlsx``: every plan's findings and the analysts' verdicts,
-comments, proposals, internal notes and the provinces' answers of the year, as one Excel file. Exit 2 on an
-unknown year or a file that cannot be written."""
+"""``khamrap export_review --year 2551 --out FILE.xlsx [--lang th|en]``: every plan's findings and the
+analysts' verdicts, comments, proposals, internal notes and the provinces' answers of the year, as one Excel
+file in Thai (the default) or English. Exit 2 on an unknown year or a file that cannot be written."""
 
 from argparse import ArgumentParser
 from pathlib import Path
@@ -20,6 +20,9 @@ class Command(BaseCommand):
             "--year", type=int, required=True, help="fiscal year in the Buddhist Era, e.g. 2551"
         )
         parser.add_argument("--out", required=True, help="the Excel file to write (.xlsx)")
+        parser.add_argument(
+            "--lang", choices=("th", "en"), default="th", help="the file's language: th (default) or en"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         year = options["year"]
@@ -27,7 +30,7 @@ class Command(BaseCommand):
         if fiscal_year is None:
             raise CommandError(f"ไม่พบปีงบประมาณ พ.ศ. {year} ในระบบ / No fiscal year {year}", returncode=2)
         out = Path(options["out"])
-        data = review_workbook(fiscal_year=fiscal_year)
+        data = review_workbook(fiscal_year=fiscal_year, language=options["lang"])
         try:
             out.write_bytes(data)
         except OSError as error:
