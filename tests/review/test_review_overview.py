@@ -15,25 +15,13 @@ from khamrap.plans.models import Kpi, Plan
 from khamrap.review import services
 from tests.conftest import login
 from tests.factories import PlanFactory
+from tests.review.test_review_export import _review_first
 
 
 def _rows(page: str) -> list[str]:
     import re
 
     return re.findall(r'<tr data-org="([^"]+)"', page)
-
-
-def _review_first(plan: Plan, analyst) -> None:  # type: ignore[no-untyped-def]
-    kpi = Kpi.objects.get(plan=plan, code="1.1")
-    services.kpi_review_save(
-        plan=plan,
-        kpi_uid=str(kpi.uid),
-        actor=analyst,
-        verdict="revise",
-        comment="ปรับเป้า",
-        note="ภายใน",
-        proposed={"target": 7},
-    )
 
 
 def test_the_overview_shows_progress_and_analysts(submitted: Plan, assigned) -> None:  # type: ignore[no-untyped-def]
